@@ -1,0 +1,73 @@
+import type { FtpUser } from '../auth/types.js';
+import type { LoginFailureReason } from '../events.js';
+import type { FileSystem } from '../fs/types.js';
+import { HookTimeoutError, withTimeout } from '../hooks.js';
+import type { Session } from '../session/session.js';
+import { staticUsers } from './static-users.js';
+
+export type LoginResult = { ok: true; user: FtpUser; filesystem: FileSystem } | { ok: false; reason: LoginFailureReason };
+
+const ANONYMOUS_NAMES = new Set(['anonymous', 'ftp']);
+
+export function isAnonymousName(name: string): boolean {
+  return ANONYMOUS_NAMES.has(name.toLowerCase());
+}
+
+/**
+ * USER + PASS → a user and their storage, or a reason for refusal. The host's
+ * hook runs with a time limit and an abort signal; if it throws, hangs or
+ * returns garbage the login fails cleanly instead of hanging PASS.
+ */
+export async function authenticateSession(session: Session, username: string, password: string): Promise<LoginResult> {
+  const { options } = session.server;
+  const anonymous = options.anonymous && isAnonymousName(username);
+  let user: FtpUser | null | undefined;
+  const controller = new AbortController();
+  const onEnd = () => controller.abort(session.signal.reason);
+  session.signal.addEventListener('abort', onEnd, { once: true });
+  try {
+    if (anonymous) {
+      user = {
+        username: 'anonymous',
+        anonymous: true,
+        permissions: options.anonymous?.writable ? 'all' : 'read-only',
+        ...(options.anonymous?.root !== undefined ? { root: options.anonymous.root } : {}),
+        ...(options.anonymous?.filesystem !== undefined ? { filesystem: options.anonymous.filesystem } : {}),
+      } as FtpUser;
+    } else {
+      const authenticate = options.authenticate ?? staticUsers<FtpUser>(options.users as never);
+      const certificate = 'getPeerCertificate' in session.socket ? session.socket.getPeerCertificate() : undefined;
+      user = await withTimeout(
+        Promise.resolve().then(() =>
+          authenticate({
+            username,
+            password,
+            certificate: certificate && Object.keys(certificate).length > 0 ? certificate : undefined,
+            session,
+            signal: controller.signal,
+          }),
+        ),
+        options.timeouts.auth,
+        'authenticate',
+      );
+    }
+  } catch (error) {
+    controller.abort(error);
+    if (error instanceof HookTimeoutError) return { ok: false, reason: 'auth-timeout' };
+    session.server.reportError(error, session);
+    return { ok: false, reason: 'auth-error' };
+  } finally {
+    session.signal.removeEventListener('abort', onEnd);
+  }
+  if (!user || typeof user !== 'object' || typeof user.username !== 'string') {
+    return { ok: false, reason: 'bad-credentials' };
+  }
+  try {
+    const filesystem = await session.server.filesystemFor(user, session);
+    if (!filesystem) return { ok: false, reason: 'no-storage' };
+    return { ok: true, user, filesystem };
+  } catch (error) {
+    session.server.reportError(error, session);
+    return { ok: false, reason: 'no-storage' };
+  }
+}

@@ -1,0 +1,42 @@
+import { isWithin } from '../session/paths.js';
+import { ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, type FtpUser, type PathRule, type Permission } from './types.js';
+
+/** The permission set a user has before path rules apply. */
+export function basePermissions(user: FtpUser): ReadonlySet<Permission> {
+  const p = user.permissions ?? (user.anonymous ? 'read-only' : 'all');
+  if (p === 'all') return new Set(ALL_PERMISSIONS);
+  if (p === 'read-only') return new Set(READ_ONLY_PERMISSIONS);
+  return new Set(p);
+}
+
+/**
+ * Whether `user` may do `permission` at `path`. The most specific rule whose path
+ * covers `path` decides; without one, the user's base permissions do.
+ */
+export function isAllowed(user: FtpUser, permission: Permission, path: string): boolean {
+  const rule = mostSpecificRule(user.rules, permission, path);
+  if (rule === 'allow') return true;
+  if (rule === 'deny') return false;
+  return basePermissions(user).has(permission);
+}
+
+function mostSpecificRule(rules: readonly PathRule[] | undefined, permission: Permission, path: string): 'allow' | 'deny' | undefined {
+  if (!rules) return undefined;
+  let best: { depth: number; verdict: 'allow' | 'deny' } | undefined;
+  for (const rule of rules) {
+    const root = normalizeRulePath(rule.path);
+    const applies = rule.recursive === false ? path === root : isWithin(path, root);
+    if (!applies) continue;
+    const verdict = rule.deny?.includes(permission) ? 'deny' : rule.allow?.includes(permission) ? 'allow' : undefined;
+    if (!verdict) continue;
+    const depth = root === '/' ? 0 : root.split('/').length;
+    // Deeper rules win; at equal depth, deny wins.
+    if (!best || depth > best.depth || (depth === best.depth && verdict === 'deny')) best = { depth, verdict };
+  }
+  return best?.verdict;
+}
+
+function normalizeRulePath(path: string): string {
+  const trimmed = ('/' + path).replace(/\/+/g, '/').replace(/\/$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}

@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import type { FtpServerOptions, StaticUser } from './options.js';
+
+/**
+ * Every `ftpkit` flag, one table: its help line and how it maps onto
+ * FtpServerOptions. An option a host can set in code gets its flag here, so an
+ * operator can run every feature without writing code.
+ */
+export interface Flag {
+  name: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  value?: string;
+  help: string;
+  apply(options: CliOptions, value: string | boolean): void;
+}
+
+export interface CliOptions extends FtpServerOptions {
+  root: string;
+  host: string;
+  port: number;
+  users: StaticUser[];
+}
+
+export class CliError extends Error {}
+
+const number = (flag: string, text: string, min = 0): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new CliError(`--${flag} needs a whole number, got "${text}"`);
+  return n;
+};
+
+const seconds = (flag: string, text: string): number => {
+  const n = Number(text);
+  if (!(n > 0)) throw new CliError(`--${flag} needs a number of seconds, got "${text}"`);
+  return n * 1000;
+};
+
+export const flags: Flag[] = [
+  { name: 'root', type: 'string', value: 'DIR', help: 'folder to serve (default ./ftp-root, created if missing)', apply: (o, v) => void (o.root = String(v)) },
+  { name: 'host', type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)', apply: (o, v) => void (o.host = String(v)) },
+  { name: 'port', type: 'string', value: 'PORT', help: 'port to listen on (default 2121)', apply: (o, v) => void (o.port = number('port', String(v))) },
+  {
+    name: 'user',
+    type: 'string',
+    multiple: true,
+    value: 'NAME:PASSWORD',
+    help: 'a login with full access to the root (repeatable)',
+    apply(o, v) {
+      const text = String(v);
+      const colon = text.indexOf(':');
+      if (colon <= 0) throw new CliError(`--user needs NAME:PASSWORD, got "${text.split(':')[0]}:…"`);
+      o.users.push({ username: text.slice(0, colon), password: text.slice(colon + 1) });
+    },
+  },
+  { name: 'anonymous', type: 'boolean', help: 'allow anonymous login (read-only)', apply: (o) => void (o.anonymous = true) },
+  { name: 'anonymous-write', type: 'boolean', help: 'allow anonymous login with write access', apply: (o) => void (o.anonymous = { writable: true }) },
+  { name: 'read-only', type: 'boolean', help: 'refuse every change to files, for every user', apply: (o) => void (o.readOnly = true) },
+  {
+    name: 'pasv-range',
+    type: 'string',
+    value: 'MIN-MAX',
+    help: 'ports for passive data connections (default: any free port)',
+    apply: (o, v) => void (o.passive = { ...o.passive, portRange: String(v) }),
+  },
+  {
+    name: 'pasv-address',
+    type: 'string',
+    value: 'ADDR',
+    help: 'address announced in PASV replies (NAT, Docker): an IPv4 address or host name',
+    apply: (o, v) => void (o.passive = { ...o.passive, address: String(v) }),
+  },
+  { name: 'no-active', type: 'boolean', help: 'refuse active mode (PORT/EPRT)', apply: (o) => void (o.active = { ...o.active, enabled: false }) },
+  { name: 'idle-timeout', type: 'string', value: 'SECONDS', help: 'close sessions idle this long (default 300)', apply: (o, v) => void (o.timeouts = { ...o.timeouts, idle: seconds('idle-timeout', String(v)) }) },
+  { name: 'greeting', type: 'string', value: 'TEXT', help: 'text of the 220 greeting', apply: (o, v) => void (o.greeting = String(v)) },
+  { name: 'log', type: 'boolean', help: 'print a transcript: session, time, user, address, each command and reply', apply: (o) => void (o.transcript = true) },
+];
+
+/** Parses argv into server options (throws CliError on bad input). */
+export function parseCli(argv: readonly string[]): { options: CliOptions; help: boolean } {
+  const spec: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
+  for (const flag of flags) spec[flag.name] = flag.multiple ? { type: flag.type, multiple: true } : { type: flag.type };
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const options: CliOptions = { root: './ftp-root', host: '127.0.0.1', port: 2121, users: [] };
+  for (const flag of flags) {
+    const value = values[flag.name];
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) flag.apply(options, v as string | boolean);
+  }
+  return { options, help: values.help === true };
+}
+
+export function usage(): string {
+  const lines = flags.map((f) => {
+    const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`;
+    return `${left.padEnd(34)}${f.help}`;
+  });
+  return [
+    'Usage: ftpkit [options]',
+    '',
+    'Serves a folder over FTP. Without --user or --anonymous, a demo login with a',
+    'random password is created and printed.',
+    '',
+    ...lines,
+    `${'  --help'.padEnd(34)}show this help`,
+  ].join('\n');
+}

@@ -1,0 +1,28 @@
+import type { FtpUser } from '../auth/types.js';
+import { CDUP, CWD, PWD, SMNT } from './navigation.js';
+import { DELE, MDTM, MKD, RMD, RNFR, RNTO, SIZE } from './files.js';
+import { EPRT, EPSV, PASV, PORT } from './data-connection.js';
+import { ABOR, FEAT, HELP, NOOP, OPTS, STAT, SYST } from './info.js';
+import { LIST, MLSD, MLST, NLST } from './listing.js';
+import { ACCT, PASS, QUIT, REIN, USER } from './login.js';
+import { ALLO, MODE, REST, STRU, TYPE } from './parameters.js';
+import { SITE } from './site.js';
+import type { CommandSpec } from './spec.js';
+import { CommandTable } from './table.js';
+import { APPE, RETR, STOR, STOU } from './transfer-files.js';
+
+/** The built-in command set: RFC 959, 775, 2389, 2428 and 3659. */
+export const builtinCommands: readonly CommandSpec[] = [
+  // access control (RFC 959 4.1.1)
+  USER, PASS, ACCT, CWD, CDUP, SMNT, REIN, QUIT,
+  // transfer parameters (4.1.2), RFC 2428
+  PORT, PASV, EPRT, EPSV, TYPE, STRU, MODE,
+  // service commands (4.1.3)
+  RETR, STOR, STOU, APPE, ALLO, REST, RNFR, RNTO, ABOR, DELE, RMD, MKD, PWD, LIST, NLST, SITE, SYST, STAT, HELP, NOOP,
+  // RFC 2389, RFC 3659
+  FEAT, OPTS, SIZE, MDTM, MLST, MLSD,
+];
+
+export function createCommandTable(): CommandTable {
+  return new CommandTable(builtinCommands);
+}

@@ -1,0 +1,133 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FtpUser } from '../auth/types.js';
+import { runTransfer } from '../data/transfer.js';
+import { FtpError } from '../errors.js';
+import type { FileStat } from '../fs/types.js';
+import { formatListLine } from '../protocol/list-format.js';
+import { DEFAULT_MLSX_FACTS, formatFacts, mlstFeatLine } from '../protocol/mlsx.js';
+import { ReplyCode } from '../protocol/reply-codes.js';
+import { baseName, joinPath } from '../session/paths.js';
+import type { Session } from '../session/session.js';
+import { command } from './spec.js';
+
+/**
+ * LIST and NLST arguments may start with `ls` flags (`-a`, `-la`, `-CF`...).
+ * They are dropped rather than taken for a path; everything after them is the
+ * path, spaces included.
+ */
+export function stripListFlags(argument: string): string {
+  let rest = argument.trim();
+  for (;;) {
+    const match = /^-[A-Za-z0-9]+(?:\s+|$)/.exec(rest);
+    if (!match) return rest;
+    rest = rest.slice(match[0].length);
+  }
+}
+
+/** The RFC 3659 `perm` fact: what this user may do with this entry. */
+export function permFact(session: Session, path: string, stat: FileStat): string {
+  const may = (p: Parameters<Session['may']>[0]) => session.may(p, path);
+  let perm = '';
+  if (stat.type === 'directory') {
+    if (may('list')) perm += 'el';
+    if (may('write')) perm += 'c';
+    if (may('mkdir')) perm += 'm';
+    if (may('delete')) perm += 'p';
+    if (may('rmdir')) perm += 'd';
+    if (may('rename')) perm += 'f';
+  } else {
+    if (may('read')) perm += 'r';
+    if (may('append')) perm += 'a';
+    if (may('write')) perm += 'w';
+    if (may('delete')) perm += 'd';
+    if (may('rename')) perm += 'f';
+  }
+  return perm;
+}
+
+type Format = (session: Session, stat: FileStat, path: string, now: number) => string;
+
+const listFormat: Format = (_session, stat, _path, now) => formatListLine(stat, now);
+const nameFormat: Format = (_session, stat) => stat.name;
+const factsFormat: Format = (session, stat, path) =>
+  formatFacts(stat, session.mlstFacts ?? DEFAULT_MLSX_FACTS, permFact(session, path, stat));
+
+/** Listing lines batched into large buffers: few writes, and a huge directory streams. */
+async function* render(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, signal: AbortSignal): AsyncGenerator<Buffer> {
+  const now = Date.now();
+  const encoding = session.utf8 ? 'utf8' : 'latin1';
+  let text = '';
+  for await (const stat of entries) {
+    if (signal.aborted) return;
+    // A name with CR or LF would forge listing lines: leave it out.
+    if (stat.name.includes('\n') || stat.name.includes('\r')) continue;
+    text += format(session, stat, joinPath(dir, stat.name), now) + '\r\n';
+    if (text.length >= 64 * 1024) {
+      yield Buffer.from(text, encoding);
+      text = '';
+    }
+  }
+  if (text !== '') yield Buffer.from(text, encoding);
+}
+
+async function list(session: Session, command: string, path: string, format: Format, directoriesOnly: boolean): Promise<void> {
+  const fs = session.fs!;
+  const stat = await fs.stat(path, session.fsContext());
+  if (stat.type !== 'directory' && directoriesOnly) {
+    throw new FtpError('not-a-directory', session.t('notADirectory'), { public: true, code: ReplyCode.ArgumentSyntaxError });
+  }
+  if (!session.dataSetup) {
+    session.say(ReplyCode.CannotOpenDataConnection, 'noDataConnection');
+    return;
+  }
+  const opening = session.t('openingData', { type: 'ASCII', what: `the listing of ${path}` });
+  await runTransfer(session, { direction: 'listing', command, path, offset: 0, opening }, async (stream, transfer) => {
+    const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
+    const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
+    const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
+    const counter = transfer.count();
+    await pipeline(Readable.from(render(session, dir, entries, format, transfer.signal)), counter, stream);
+  });
+}
+
+export const LIST = command({
+  name: 'LIST',
+  argument: 'optional',
+  path: stripListFlags,
+  permission: 'list',
+  help: 'LIST [<sp> pathname]',
+  handler: ({ session, path }) => list(session, 'LIST', path, listFormat, false),
+});
+
+export const NLST = command({
+  name: 'NLST',
+  argument: 'optional',
+  path: stripListFlags,
+  permission: 'list',
+  help: 'NLST [<sp> pathname]',
+  handler: ({ session, path }) => list(session, 'NLST', path, nameFormat, false),
+});
+
+export const MLSD = command({
+  name: 'MLSD',
+  argument: 'optional',
+  path: true,
+  permission: 'list',
+  help: 'MLSD [<sp> pathname]',
+  handler: ({ session, path }) => list(session, 'MLSD', path, factsFormat, true),
+});
+
+export const MLST = command({
+  name: 'MLST',
+  argument: 'optional',
+  path: true,
+  permission: 'list',
+  feat: (session) => mlstFeatLine(session.mlstFacts ?? DEFAULT_MLSX_FACTS),
+  help: 'MLST [<sp> pathname]',
+  async handler({ session, path }) {
+    const stat = await session.fs!.stat(path, session.fsContext());
+    const facts = formatFacts({ ...stat, name: path }, session.mlstFacts ?? DEFAULT_MLSX_FACTS, permFact(session, path, stat));
+    session.reply(ReplyCode.FileActionOkay, [`Listing ${path}`, ` ${facts}`, 'End']);
+  },
+});

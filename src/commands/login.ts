@@ -1,0 +1,104 @@
+import { authenticateSession, isAnonymousName } from '../auth/login.js';
+import { ReplyCode } from '../protocol/reply-codes.js';
+import { command } from './spec.js';
+
+export const USER = command({
+  name: 'USER',
+  beforeLogin: true,
+  argument: 'required',
+  help: 'USER <sp> username',
+  handler({ session, argument }) {
+    if (session.server.draining) {
+      session.say(ReplyCode.ServiceNotAvailable, 'shuttingDown');
+      session.end('draining');
+      return;
+    }
+    // A new USER starts a new login, as most servers allow (clients re-login).
+    if (session.user) session.logout();
+    session.username = argument;
+    const anonymous = session.server.options.anonymous && isAnonymousName(argument);
+    // The same reply for every name: no hint whether the user exists.
+    if (anonymous) session.say(ReplyCode.NeedPassword, 'anonymousPassword');
+    else session.say(ReplyCode.NeedPassword, 'passwordRequired', { user: argument });
+  },
+});
+
+export const PASS = command({
+  name: 'PASS',
+  beforeLogin: true,
+  argument: 'optional',
+  help: 'PASS <sp> password',
+  async handler({ session, argument }) {
+    if (session.user) {
+      session.say(ReplyCode.BadSequence, 'alreadyLoggedIn');
+      return;
+    }
+    const username = session.username;
+    if (username === undefined) {
+      session.say(ReplyCode.BadSequence, 'userFirst');
+      return;
+    }
+    if (session.server.draining) {
+      session.say(ReplyCode.ServiceNotAvailable, 'shuttingDown');
+      session.end('draining');
+      return;
+    }
+    const result = await authenticateSession(session, username, argument);
+    if (session.closed) return;
+    if (!result.ok) {
+      session.username = undefined;
+      session.emit('loginFailed', { username, reason: result.reason });
+      await session.server.loginFailed(session, username, result.reason);
+      if (!session.closed) session.say(ReplyCode.NotLoggedIn, result.reason === 'no-storage' ? 'noStorage' : 'loginFailed');
+      return;
+    }
+    const { user, filesystem } = result;
+    const refusal = session.server.admit(session, user);
+    if (refusal) {
+      session.username = undefined;
+      session.emit('loginFailed', { username, reason: 'not-allowed' });
+      session.reply(refusal.code, refusal.message);
+      if (refusal.close) session.end('login refused');
+      return;
+    }
+    session.user = user;
+    session.fs = filesystem;
+    session.cwd = user.home ? session.resolve(user.home) : '/';
+    session.server.sessionLoggedIn(session, user);
+    session.emit('login', { user });
+    session.reply(ReplyCode.UserLoggedIn, user.loginMessage ?? session.t('loginOk', { user: user.username }));
+  },
+});
+
+export const ACCT = command({
+  name: 'ACCT',
+  beforeLogin: true,
+  argument: 'required',
+  help: 'ACCT <sp> account',
+  handler({ session }) {
+    session.say(ReplyCode.CommandSuperfluous, 'accountNotNeeded');
+  },
+});
+
+export const REIN = command({
+  name: 'REIN',
+  beforeLogin: true,
+  argument: 'none',
+  help: 'REIN (reinitialize the session)',
+  handler({ session }) {
+    session.logout();
+    session.say(ReplyCode.ServiceReady, 'reinitialized');
+  },
+});
+
+export const QUIT = command({
+  name: 'QUIT',
+  beforeLogin: true,
+  beforeTls: true,
+  duringTransfer: true,
+  argument: 'optional',
+  help: 'QUIT (end the session, after a running transfer)',
+  handler({ session }) {
+    session.quit();
+  },
+});

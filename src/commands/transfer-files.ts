@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { Readable, pipeline, type Duplex } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import type { FtpUser } from '../auth/types.js';
+import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
+import { runTransfer, type Transfer } from '../data/transfer.js';
+import { FtpError, errorKind } from '../errors.js';
+import { ReplyCode } from '../protocol/reply-codes.js';
+import { baseName, joinPath, parentPath } from '../session/paths.js';
+import type { Session } from '../session/session.js';
+import { command } from './spec.js';
+
+function modeName(session: Session): string {
+  return session.type === 'A' ? 'ASCII' : 'BINARY';
+}
+
+/** Takes the REST offset: it applies to the next transfer only. */
+function takeOffset(session: Session): number {
+  const offset = session.restOffset;
+  session.restOffset = 0;
+  return offset;
+}
+
+function noDataSetup(session: Session): boolean {
+  if (session.dataSetup) return false;
+  session.say(ReplyCode.CannotOpenDataConnection, 'noDataConnection');
+  return true;
+}
+
+export const RETR = command({
+  name: 'RETR',
+  argument: 'required',
+  path: true,
+  permission: 'read',
+  help: 'RETR <sp> pathname',
+  async handler({ session, path }) {
+    const offset = takeOffset(session);
+    const fs = session.fs!;
+    const stat = await fs.stat(path, session.fsContext());
+    if (stat.type !== 'file') throw new FtpError('is-a-directory', session.t('notAFile'), { public: true });
+    if (offset > stat.size) {
+      session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
+      return;
+    }
+    if (noDataSetup(session)) return;
+    const opened = await fs.read(path, { start: offset }, session.fsContext());
+    const source = opened instanceof Readable ? opened : Readable.from(opened, { objectMode: false });
+    source.on('error', () => undefined); // reported through the transfer
+    try {
+      const what = `${baseName(path)} (${stat.size - offset} bytes)`;
+      await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
+        const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
+        await pipelineAsync([source, ...steps, transfer.count(), stream]);
+      });
+    } finally {
+      source.destroy();
+    }
+  },
+});
+
+/**
+ * Feeds the data connection into storage and answers only once storage says
+ * the bytes are kept. Then the host may still veto (beforeUploadCommit): the
+ * file is removed and the client gets the host's 550/553 instead of 226.
+ */
+async function receive(session: Session, stream: Duplex, transfer: Transfer, path: string, start: number, append: boolean): Promise<void> {
+  const user = session.user!;
+  const limit = session.server.uploadLimit(session, path);
+  const counter = transfer.count(limit.bytes, () => new FtpError(limit.kind, undefined));
+  const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
+  const source = pipeline([stream, ...steps, counter], () => undefined) as unknown as Readable;
+  const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
+  await session.fs!.write(path, source, { start, append }, ctx);
+  if (counter.errored) throw counter.errored;
+  if (!session.server.hooks.has('beforeUploadCommit')) return;
+  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes });
+  if (outcome.kind === 'continue') return;
+  await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  if (outcome.kind === 'failed') {
+    session.server.reportError(outcome.error, session);
+    throw new FtpError('permission-denied', 'Upload rejected.', { public: true, code: ReplyCode.FileUnavailable });
+  }
+  throw new FtpError('permission-denied', outcome.message ?? 'Upload rejected.', { public: true, code: outcome.code ?? ReplyCode.FileUnavailable });
+}
+
+async function store(session: Session, command: 'STOR' | 'APPE', path: string): Promise<void> {
+  const offset = takeOffset(session);
+  // APPE after REST resumes at the offset like STOR; plain APPE appends.
+  const append = command === 'APPE' && offset === 0;
+  if (offset > 0) {
+    const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
+      if (errorKind(error) === 'not-found') return undefined;
+      throw error;
+    });
+    if (!stat || stat.type !== 'file' || offset > stat.size) {
+      session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
+      return;
+    }
+  }
+  if (noDataSetup(session)) return;
+  const opening = session.t('openingData', { type: modeName(session), what: baseName(path) });
+  await runTransfer(session, { direction: 'upload', command, path, offset, opening }, (stream, transfer) =>
+    receive(session, stream, transfer, path, offset, append),
+  );
+}
+
+export const STOR = command({
+  name: 'STOR',
+  argument: 'required',
+  path: true,
+  permission: 'write',
+  help: 'STOR <sp> pathname',
+  handler: ({ session, path }) => store(session, 'STOR', path),
+});
+
+export const APPE = command({
+  name: 'APPE',
+  argument: 'required',
+  path: true,
+  permission: 'append',
+  help: 'APPE <sp> pathname',
+  handler: ({ session, path }) => store(session, 'APPE', path),
+});
+
+export const STOU = command({
+  name: 'STOU',
+  argument: 'optional',
+  path: true,
+  permission: 'write',
+  help: 'STOU [<sp> name-hint]',
+  async handler({ session, argument, path }) {
+    takeOffset(session);
+    const dir = argument.trim() === '' ? session.cwd : parentPath(path);
+    const hint = argument.trim() === '' ? 'file' : baseName(path);
+    const target = await uniqueName(session, dir, hint);
+    if (noDataSetup(session)) return;
+    const name = baseName(target);
+    // RFC 1123 4.1.2.9: the 150 reply names the file as "FILE: name".
+    await runTransfer(
+      session,
+      { direction: 'upload', command: 'STOU', path: target, offset: 0, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) },
+      (stream, transfer) => receive(session, stream, transfer, target, 0, false),
+    );
+  },
+});
+
+async function uniqueName(session: Session, dir: string, hint: string): Promise<string> {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const candidate = joinPath(dir, attempt === 0 && hint !== 'file' ? hint : `${hint}.${randomBytes(4).toString('hex')}`);
+    try {
+      await session.fs!.stat(candidate, session.fsContext());
+    } catch (error) {
+      if (errorKind(error) === 'not-found') return candidate;
+      throw error;
+    }
+  }
+  throw new FtpError('exists', 'Could not find a unique name.', { public: true, code: ReplyCode.FileNameNotAllowed });
+}

@@ -1,0 +1,48 @@
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { DataConnectionError, type DataSetup, type DataSocketWrapper } from './data-setup.js';
+
+/** PORT/EPRT: the server dials the client when the transfer command comes. */
+export class ActiveTarget implements DataSetup {
+  readonly kind = 'active';
+  private socket: ReturnType<typeof connect> | undefined;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly localAddress: string | undefined,
+    private readonly wrap: DataSocketWrapper | undefined,
+  ) {}
+
+  open(timeoutMs: number, signal: AbortSignal): Promise<Duplex> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.host, port: this.port, ...(this.localAddress ? { localAddress: this.localAddress } : {}), noDelay: true });
+      this.socket = socket;
+      const timer = setTimeout(() => fail(new DataConnectionError('Data connection not opened in time.', 'timeout')), timeoutMs);
+      const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new DataConnectionError('Aborted.', 'failed'));
+      const cleanup = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        socket.off('error', onError);
+      };
+      const fail = (error: Error) => {
+        cleanup();
+        socket.destroy();
+        reject(error);
+      };
+      const onError = () => fail(new DataConnectionError("Can't open data connection.", 'refused'));
+      socket.on('error', onError);
+      socket.once('connect', () => {
+        cleanup();
+        socket.on('error', () => undefined); // reported through the transfer
+        resolve(this.wrap ? this.wrap(socket) : socket);
+      });
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+}

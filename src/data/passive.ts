@@ -1,0 +1,102 @@
+import type { Server, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { sameAddress, canonicalAddress } from '../net/address.js';
+import { DataConnectionError, type DataSetup, type DataSocketWrapper } from './data-setup.js';
+import type { PassivePortPool } from './port-pool.js';
+
+export interface PassiveListenerOptions {
+  pool: PassivePortPool;
+  /** Local address to listen on: the one the control connection arrived at. */
+  host: string;
+  /** The control connection's remote address; others are strangers. */
+  clientAddress: string;
+  allowAnyAddress: boolean;
+  wrap: DataSocketWrapper | undefined;
+  onStranger(address: string): void;
+}
+
+/**
+ * A passive data port waiting for its client. The client usually connects
+ * before sending the transfer command, so the connection is accepted (and its
+ * TLS handshake started) at once and kept until the command takes it. A
+ * connection from any other address is refused and the port keeps waiting for
+ * the real client: a stranger cannot steal or kill the transfer.
+ */
+export class PassiveListener implements DataSetup {
+  readonly kind = 'passive';
+  private server: Server | undefined;
+  private stream: Duplex | undefined;
+  private waiter: ((stream: Duplex) => void) | undefined;
+  private closed = false;
+  /** Once a transfer took the stream, the transfer owns (and closes) it. */
+  private taken = false;
+
+  private constructor(private readonly options: PassiveListenerOptions) {}
+
+  static async open(options: PassiveListenerOptions): Promise<PassiveListener> {
+    const listener = new PassiveListener(options);
+    listener.server = await options.pool.listen(options.host, (socket) => listener.accept(socket));
+    return listener;
+  }
+
+  get port(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  open(timeoutMs: number, signal: AbortSignal): Promise<Duplex> {
+    if (this.stream) {
+      this.taken = true;
+      return Promise.resolve(this.stream);
+    }
+    if (this.closed) return Promise.reject(new DataConnectionError('Data connection closed.', 'failed'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new DataConnectionError('Data connection not opened in time.', 'timeout')), timeoutMs);
+      const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new DataConnectionError('Aborted.', 'failed'));
+      const finish = (result: Duplex | Error) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.waiter = undefined;
+        if (result instanceof Error) {
+          this.close();
+          reject(result);
+        } else {
+          this.taken = true;
+          resolve(result);
+        }
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiter = finish;
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.server?.close();
+    this.server = undefined;
+    if (!this.taken) this.stream?.destroy();
+  }
+
+  private accept(socket: Socket): void {
+    socket.on('error', () => undefined); // reported through the transfer, never uncaught
+    const { clientAddress, allowAnyAddress } = this.options;
+    if (this.stream || this.closed) {
+      socket.destroy();
+      return;
+    }
+    if (!allowAnyAddress && !sameAddress(socket.remoteAddress, clientAddress)) {
+      socket.destroy();
+      this.options.onStranger(canonicalAddress(socket.remoteAddress));
+      return;
+    }
+    // One connection per PASV: stop listening so the port is free again.
+    this.server?.close();
+    this.server = undefined;
+    socket.setNoDelay(true);
+    const stream = this.options.wrap ? this.options.wrap(socket) : socket;
+    this.stream = stream;
+    this.waiter?.(stream);
+  }
+}

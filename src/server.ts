@@ -1,0 +1,286 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { FtpUser } from './auth/types.js';
+import { createCommandTable } from './commands/index.js';
+import { createSiteTable } from './commands/site.js';
+import type { CommandSpec } from './commands/spec.js';
+import type { CommandTable } from './commands/table.js';
+import { PassivePortPool } from './data/port-pool.js';
+import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason } from './events.js';
+import { LocalFileSystem } from './fs/local.js';
+import type { FileSystem } from './fs/types.js';
+import { HookRunner, type HookName, type HookTypes } from './hooks.js';
+import { Log } from './logger.js';
+import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
+import { ReplyCode } from './protocol/reply-codes.js';
+import type { ServerCore } from './session/server-core.js';
+import { Session } from './session/session.js';
+import { attachTranscript } from './transcript.js';
+
+export interface ServerStats {
+  /** Sessions open now. */
+  connections: number;
+  /** Sessions logged in now. */
+  loggedIn: number;
+  totalConnections: number;
+  logins: number;
+  failedLogins: number;
+  transfers: number;
+  failedTransfers: number;
+  bytesDownloaded: number;
+  bytesUploaded: number;
+}
+
+export interface CloseOptions {
+  /** How long transfers in flight may run before they are cut (ms, default 0). */
+  graceMs?: number;
+}
+
+/**
+ * The FTP server a host embeds: listen, serve, observe, close. Events are typed
+ * (eventemitter3) and a throwing listener never reaches a session; hooks decide;
+ * the command tables can be extended. Nothing here touches the process: no
+ * signal handlers, no exit, no uncaught errors.
+ */
+export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpServerEvents<U>> implements ServerCore, AsyncDisposable {
+  // Internals work with the base user type; the public surface (options,
+  // events, hooks) is typed with the host's U.
+  readonly options: ResolvedOptions<FtpUser>;
+  readonly hooks: HookRunner<FtpUser>;
+  readonly commands: CommandTable;
+  readonly siteCommands: CommandTable;
+  readonly log: Log;
+  readonly passivePorts: PassivePortPool;
+  draining = false;
+
+  private readonly servers: Server[] = [];
+  private readonly sessionSet = new Set<Session>();
+  private readonly sessionsByUser = new Map<string, number>();
+  private readonly localFileSystems = new Map<string, LocalFileSystem>();
+  private nextId = 0;
+  private closing: Promise<void> | undefined;
+  private readonly counters = { totalConnections: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesDownloaded: 0, bytesUploaded: 0 };
+
+  constructor(options: FtpServerOptions<U>) {
+    super();
+    this.options = resolveOptions(options as unknown as FtpServerOptions);
+    this.log = new Log(this.options.logger);
+    this.hooks = new HookRunner<FtpUser>(this.options.hooks, () => this.options.timeouts.hook);
+    this.commands = createCommandTable();
+    this.siteCommands = createSiteTable();
+    this.passivePorts = new PassivePortPool(this.options.passive.portRange);
+    this.countEvents();
+    if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
+  }
+
+  /** This emitter, seen with the base user type (what sessions emit through). */
+  get events(): GuardedEmitter<FtpServerEvents> {
+    return this as unknown as GuardedEmitter<FtpServerEvents>;
+  }
+
+  /** Open sessions, for host control (`session.close()`, `session.abortTransfer()`). */
+  get sessions(): readonly Session[] {
+    return [...this.sessionSet] as unknown as Session[];
+  }
+
+  /**
+   * Starts listening; resolves with the bound address (use port 0 for a free
+   * port). May be called more than once to listen on several addresses.
+   */
+  async listen(port: number = this.options.port, host: string = this.options.host): Promise<AddressInfo> {
+    if (this.closing) throw new Error('FtpServer is closed');
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port, host }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.reportError(error));
+    this.servers.push(server);
+    const address = server.address() as AddressInfo;
+    this.log.info('server', 'listening', { address: address.address, port: address.port });
+    this.events.emit('listening', { address, implicitTls: false });
+    return address;
+  }
+
+  /** The first listening address. */
+  address(): AddressInfo | undefined {
+    const address = this.servers[0]?.address();
+    return address && typeof address === 'object' ? address : undefined;
+  }
+
+  /** Adds a hook (also possible with the `hooks` option); returns a function that removes it. */
+  addHook<K extends HookName>(name: K, fn: HookTypes<U>[K]): () => void {
+    return this.hooks.add(name, fn as unknown as HookTypes[K]);
+  }
+
+  /** Adds or replaces a command; it gets every check a built-in gets. */
+  addCommand(spec: CommandSpec): void {
+    this.commands.register(spec);
+  }
+
+  /** Adds or replaces a SITE subcommand. */
+  addSiteCommand(spec: CommandSpec): void {
+    this.siteCommands.register(spec);
+  }
+
+  stats(): ServerStats {
+    let loggedIn = 0;
+    for (const session of this.sessionSet) if (session.user) loggedIn++;
+    return { connections: this.sessionSet.size, loggedIn, ...this.counters };
+  }
+
+  /**
+   * Stops accepting, refuses new logins with 421, lets transfers in flight run
+   * for up to `graceMs`, then closes every session with 421.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.graceMs ?? 0);
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.draining = true;
+    const stopped = Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    const deadline = Date.now() + graceMs;
+    while (Date.now() < deadline && [...this.sessionSet].some((s) => s.transfer)) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50, deadline - Date.now())));
+    }
+    for (const session of this.sessionSet) session.close(session.t('shuttingDown'));
+    await stopped;
+    // Sockets end gracefully; wait for the sessions to be gone (bounded).
+    const until = Date.now() + 3000;
+    while (this.sessionSet.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    this.log.info('server', 'closed');
+    this.events.emit('close', {});
+  }
+
+  private accept(socket: Socket): void {
+    socket.on('error', () => undefined); // a reset before the session exists is not an error
+    if (this.draining) {
+      socket.end(`${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      return;
+    }
+    const refusal = this.admitConnection(socket);
+    if (refusal) {
+      socket.end(`${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`);
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    this.counters.totalConnections++;
+    const id = String(++this.nextId).padStart(6, '0');
+    const session = new Session(this, socket, id);
+    this.sessionSet.add(session);
+    this.log.debug('session', 'connected', { id, address: session.remoteAddress });
+    session.emit('connection', {});
+    void this.greet(session);
+  }
+
+  /** Connection-level refusal (limits): the 421 text, or undefined to accept. */
+  protected admitConnection(_socket: Socket): string | undefined {
+    return undefined;
+  }
+
+  private async greet(session: Session): Promise<void> {
+    if (this.hooks.has('onConnect')) {
+      session.pauseReading();
+      const outcome = await this.hooks.run('onConnect', { session });
+      if (session.closed) return;
+      if (outcome.kind === 'failed') {
+        this.reportError(outcome.error, session);
+        session.close(session.t('localError'));
+        return;
+      }
+      if (outcome.kind === 'reply') {
+        session.close(outcome.message ?? session.t('tooManyConnections'), outcome.code ?? ReplyCode.ServiceNotAvailable);
+        return;
+      }
+      session.resumeReading();
+    }
+    const greeting = this.options.greeting ?? session.t('greeting');
+    session.reply(ReplyCode.ServiceReady, greeting);
+  }
+
+  reportError(error: unknown, session?: Session): void {
+    this.log.error('server', 'error', { session: session?.id, error: error instanceof Error ? error.message : String(error) });
+    this.events.emit('error', { error, session });
+  }
+
+  protected override onListenerError(error: unknown, event: string | symbol): void {
+    this.log.error('server', 'event listener failed', { event: String(event), error: error instanceof Error ? error.message : String(error) });
+    if (event !== 'error') this.events.emit('error', { error });
+  }
+
+  sessionClosed(session: Session, reason: string): void {
+    if (!this.sessionSet.delete(session)) return;
+    if (session.user) this.sessionLoggedOut(session, session.user, false);
+    this.log.debug('session', 'disconnected', { id: session.id, reason });
+    session.emit('disconnect', { reason });
+    if (this.hooks.has('onDisconnect')) {
+      void this.hooks.run('onDisconnect', { session }).then((outcome) => {
+        if (outcome.kind === 'failed') this.reportError(outcome.error, session);
+      });
+    }
+  }
+
+  async filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined> {
+    if (user.filesystem) return user.filesystem;
+    const configured = this.options.filesystem;
+    if (typeof configured === 'function') return configured(user, session);
+    if (configured && user.root === undefined) return configured;
+    const root = user.root ?? this.options.root;
+    if (root === undefined) return undefined;
+    let fs = this.localFileSystems.get(root);
+    if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root)));
+    return fs;
+  }
+
+  async loginFailed(_session: Session, _username: string, _reason: LoginFailureReason): Promise<void> {
+    // Throttling (delay, lockout) is layered on here.
+  }
+
+  admit(_session: Session, _user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+    return undefined;
+  }
+
+  uploadLimit(session: Session): { bytes: number; kind: 'quota-exceeded' | 'no-space' } {
+    return { bytes: session.user?.limits?.maxFileSize ?? Infinity, kind: 'quota-exceeded' };
+  }
+
+  sessionLoggedIn(_session: Session, user: FtpUser): void {
+    this.sessionsByUser.set(user.username, (this.sessionsByUser.get(user.username) ?? 0) + 1);
+  }
+
+  sessionLoggedOut(_session: Session, user: FtpUser, _explicit = true): void {
+    const count = (this.sessionsByUser.get(user.username) ?? 1) - 1;
+    if (count <= 0) this.sessionsByUser.delete(user.username);
+    else this.sessionsByUser.set(user.username, count);
+  }
+
+  /** Sessions currently logged in as `username`. */
+  sessionsOf(username: string): number {
+    return this.sessionsByUser.get(username) ?? 0;
+  }
+
+  private countEvents(): void {
+    const c = this.counters;
+    const events = this.events;
+    events.on('login', () => void c.logins++);
+    events.on('loginFailed', () => void c.failedLogins++);
+    events.on('transferEnd', ({ direction, bytes }) => {
+      c.transfers++;
+      if (direction === 'upload') c.bytesUploaded += bytes;
+      else c.bytesDownloaded += bytes;
+    });
+    events.on('transferAborted', ({ direction, bytes }) => {
+      c.failedTransfers++;
+      if (direction === 'upload') c.bytesUploaded += bytes;
+      else c.bytesDownloaded += bytes;
+    });
+  }
+}

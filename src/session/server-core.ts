@@ -1,0 +1,44 @@
+import type { FtpUser } from '../auth/types.js';
+import type { CommandSpec } from '../commands/spec.js';
+import type { CommandTable } from '../commands/table.js';
+import type { PassivePortPool } from '../data/port-pool.js';
+import type { FtpServerEvents, GuardedEmitter, LoginFailureReason } from '../events.js';
+import type { FileSystem } from '../fs/types.js';
+import type { HookRunner } from '../hooks.js';
+import type { Log } from '../logger.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Session } from './session.js';
+
+/**
+ * What a session needs from its server. An interface rather than the class, so
+ * sessions, commands and the data path do not depend on `FtpServer` itself.
+ */
+export interface ServerCore {
+  readonly options: ResolvedOptions;
+  readonly events: GuardedEmitter<FtpServerEvents>;
+  readonly hooks: HookRunner;
+  readonly commands: CommandTable;
+  /** SITE subcommands (SITE HELP, CHMOD... and the host's own). */
+  readonly siteCommands: CommandTable;
+  readonly log: Log;
+  readonly passivePorts: PassivePortPool;
+  /** True while the server is shutting down: no new logins. */
+  readonly draining: boolean;
+  /**
+   * Extra refusal rule run by dispatch before path checks (TLS policy): a reply
+   * to refuse the command with, or undefined to let it run.
+   */
+  commandPolicy?(session: Session, spec: CommandSpec): { code: number; message: string } | undefined;
+  reportError(error: unknown, session?: Session): void;
+  sessionClosed(session: Session, reason: string): void;
+  /** The storage of a user who just authenticated (user's own, factory, or root). */
+  filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined>;
+  /** How many bytes an upload to `path` may still carry, and which error crossing it is. */
+  uploadLimit(session: Session, path: string): { bytes: number; kind: 'quota-exceeded' | 'no-space' };
+  /** After a refused login: throttling (delay, lockout, 421) lives here. */
+  loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void>;
+  /** Last word on an authenticated user (session limits, addresses, TLS): a refusal, or undefined. */
+  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined;
+  sessionLoggedIn(session: Session, user: FtpUser): void;
+  sessionLoggedOut(session: Session, user: FtpUser): void;
+}

@@ -1,0 +1,394 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { isAllowed } from '../auth/permissions.js';
+import { READ_ONLY_PERMISSIONS, type FtpUser, type Permission } from '../auth/types.js';
+import type { CommandSpec } from '../commands/spec.js';
+import type { DataSetup, DataSocketWrapper } from '../data/data-setup.js';
+import type { Transfer } from '../data/transfer.js';
+import type { AbortReason, FtpServerEvents } from '../events.js';
+import type { FileSystem, FsContext } from '../fs/types.js';
+import type { Log } from '../logger.js';
+import { formatReply } from '../protocol/reply-format.js';
+import { defaultMessages, fillMessage, type MessageKey } from '../protocol/messages.js';
+import { ReplyCode } from '../protocol/reply-codes.js';
+import { defaultReplyTexts } from '../protocol/reply-texts.js';
+import { dispatch } from './dispatch.js';
+import type { SessionInfo } from './info.js';
+import { LineReader } from './line-reader.js';
+import { resolvePath } from './paths.js';
+import type { ServerCore } from './server-core.js';
+
+type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[K]>[0];
+
+/** Commands pipelined during a transfer beyond this many pause reading. */
+const MAX_QUEUED_LINES = 64;
+
+/**
+ * One control connection: reads command lines, runs them one at a time through
+ * dispatch, and keeps the state the protocol needs between commands. While a
+ * transfer runs, the control connection is still read: ABOR, STAT, QUIT and
+ * NOOP are answered at once, everything else waits its turn.
+ */
+export class Session implements SessionInfo {
+  readonly id: string;
+  readonly startedAt = new Date();
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  socket: Socket | TLSSocket;
+  readonly log: Log;
+
+  user: FtpUser | undefined;
+  username: string | undefined;
+  secure = false;
+  protectedData = false;
+  clientName: string | undefined;
+  virtualHost: string | undefined;
+  language = 'en';
+
+  /** Storage of the logged-in user. */
+  fs: FileSystem | undefined;
+  cwd = '/';
+  type: 'A' | 'I' = 'A';
+  mode = 'S';
+  restOffset = 0;
+  renameFrom: string | undefined;
+  dataSetup: DataSetup | undefined;
+  /** With PROT P, turns raw data sockets into TLS streams. */
+  dataWrapper: DataSocketWrapper | undefined;
+  epsvAll = false;
+  utf8 = true;
+  /** Facts selected with OPTS MLST. */
+  mlstFacts: ReadonlySet<string> | undefined;
+  transfer: Transfer | undefined;
+  /** Bag for extensions (TLS, limits, hashes...) to keep per-session state. */
+  readonly extra: Record<string, unknown> = {};
+
+  private readonly reader: LineReader;
+  private readonly queue: string[] = [];
+  private busy = false;
+  private closing = false;
+  private quitAfterTransfer = false;
+  /** The client half-closed: answer what it sent, then close. */
+  private inputEnded = false;
+  private seq = 0;
+  private lastCode: number | undefined;
+  private readonly lifetime = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+
+  constructor(
+    readonly server: ServerCore,
+    socket: Socket,
+    id: string,
+  ) {
+    this.id = id;
+    this.socket = socket;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.localAddress = socket.localAddress ?? '';
+    this.localPort = socket.localPort ?? 0;
+    this.log = server.log.forSession(id);
+    this.reader = new LineReader(server.options.maxLineLength, {
+      line: (line) => this.onLine(line),
+      overflow: (length) => this.onOverflow(length),
+    });
+    socket.setNoDelay(true);
+    this.attach(socket);
+    this.resetTimer();
+  }
+
+  /** Aborted when the session ends: for every storage and auth call. */
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** Context for filesystem calls; `signal` defaults to the session's lifetime. */
+  fsContext(signal: AbortSignal = this.signal): FsContext {
+    if (!this.user) throw new Error('fsContext before login');
+    return { session: this, user: this.user, signal };
+  }
+
+  /** Whether the logged-in user may do `permission` at `path` (server read-only mode included). */
+  may(permission: Permission, path: string): boolean {
+    if (!this.user) return false;
+    if (this.server.options.readOnly && !READ_ONLY_PERMISSIONS.includes(permission)) return false;
+    return isAllowed(this.user, permission, path);
+  }
+
+  /** Resolves a client path against the working directory, jailed to "/". */
+  resolve(argument: string): string {
+    return resolvePath(this.cwd, argument);
+  }
+
+  /** Next per-session event sequence number. */
+  nextSeq(): number {
+    return ++this.seq;
+  }
+
+  emit<K extends keyof FtpServerEvents>(event: K, fields: Omit<EventPayload<K>, 'session' | 'seq'>): void {
+    if (this.server.events.listenerCount(event) === 0) return;
+    const payload = { session: this, seq: this.nextSeq(), ...fields } as EventPayload<K>;
+    (this.server.events.emit as (e: K, p: EventPayload<K>) => boolean)(event, payload);
+  }
+
+  /** A message from the catalogue, in the session's language, placeholders filled. */
+  t(key: MessageKey, params?: Readonly<Record<string, string | number>>): string {
+    const { options } = this.server;
+    const template = options.languages[this.language]?.[key] ?? options.messages[key] ?? defaultMessages[key];
+    return fillMessage(template, params);
+  }
+
+  /** Sends a reply. Without a text, the (overridable) stock text of the code. */
+  reply(code: number, text?: string | readonly string[]): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const { options } = this.server;
+    const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
+    this.lastCode = code;
+    this.socket.write(formatReply(code, body));
+    if (this.server.events.listenerCount('reply') > 0) {
+      this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
+    }
+  }
+
+  /** Shorthand: reply with a catalogue message. */
+  say(code: number, key: MessageKey, params?: Readonly<Record<string, string | number>>): void {
+    this.reply(code, this.t(key, params));
+  }
+
+  /** Last reply code sent (for postCommand hooks). */
+  get lastReplyCode(): number | undefined {
+    return this.lastCode;
+  }
+
+  /** How command lines are decoded (OPTS UTF8 OFF switches to latin1). */
+  setEncoding(encoding: 'utf8' | 'latin1'): void {
+    this.reader.encoding = encoding;
+  }
+
+  /** Replaces the control socket (AUTH TLS) and keeps reading from the new one. */
+  replaceSocket(socket: Socket | TLSSocket): void {
+    this.detach(this.socket);
+    this.socket = socket;
+    this.attach(socket);
+  }
+
+  /** Stops reading the control connection until `resumeReading()` (AUTH TLS hand-over). */
+  pauseReading(): void {
+    this.socket.off('data', this.onData);
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.on('data', this.onData);
+    this.socket.resume();
+  }
+
+  /** Host control: stop the running transfer (reply 426 to it). */
+  abortTransfer(reason: AbortReason = 'host'): boolean {
+    if (!this.transfer) return false;
+    this.transfer.abort(reason);
+    return true;
+  }
+
+  /**
+   * Host control: close the session. With a code, the client gets that reply
+   * first (421 by default when a message is given).
+   */
+  close(message?: string, code: number = ReplyCode.ServiceNotAvailable): void {
+    if (this.closing) return;
+    if (message !== undefined) this.reply(code, message);
+    this.end('host', this.transfer ? 'shutdown' : undefined);
+  }
+
+  /** Called by QUIT: after a running transfer ends, or now. */
+  quit(): void {
+    if (this.transfer) {
+      this.quitAfterTransfer = true;
+      return;
+    }
+    this.sayGoodbye();
+  }
+
+  /** Marks the end of the running transfer command; QUIT may have waited for it. */
+  transferFinished(): void {
+    this.transfer = undefined;
+    this.resetTimer();
+    if (this.quitAfterTransfer) this.sayGoodbye();
+  }
+
+  /** Closes the data setup (PASV listener, PORT target) if any. */
+  closeDataSetup(): void {
+    this.dataSetup?.close();
+    this.dataSetup = undefined;
+  }
+
+  /** Takes the prepared data setup for a transfer (each PASV/PORT serves one). */
+  takeDataSetup(): DataSetup | undefined {
+    const setup = this.dataSetup;
+    this.dataSetup = undefined;
+    return setup;
+  }
+
+  /** Forgets the login (REIN). */
+  logout(): void {
+    if (this.user) {
+      const user = this.user;
+      this.emit('logout', { user });
+      this.server.sessionLoggedOut(this, user);
+    }
+    this.user = undefined;
+    this.username = undefined;
+    this.fs = undefined;
+    this.cwd = '/';
+    this.type = 'A';
+    this.mode = 'S';
+    this.restOffset = 0;
+    this.renameFrom = undefined;
+    this.epsvAll = false;
+    this.mlstFacts = undefined;
+    this.closeDataSetup();
+    this.resetTimer();
+  }
+
+  /** Restarts the idle (or login) timer; none runs while a transfer is active. */
+  resetTimer(): void {
+    if (this.closing) return;
+    const { login, idle } = this.server.options.timeouts;
+    const ms = this.user ? idle : login;
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    if (this.transfer) {
+      this.timer = undefined;
+      return;
+    }
+    this.timer = setTimeout(() => this.onTimeout(), ms);
+    this.timer.unref?.();
+  }
+
+  private onTimeout(): void {
+    if (this.transfer) return; // the transfer has its own stall check
+    this.say(ReplyCode.ServiceNotAvailable, this.user ? 'idleTimeout' : 'loginTimeout');
+    this.end('timeout');
+  }
+
+  private sayGoodbye(): void {
+    const text = this.user?.quitMessage ?? this.t('goodbye');
+    this.reply(ReplyCode.ServiceClosing, text);
+    this.end('quit');
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', this.onData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
+    socket.on('end', this.onSocketEnd);
+  }
+
+  private detach(socket: Socket): void {
+    socket.off('data', this.onData);
+    socket.off('close', this.onSocketClose);
+    socket.off('end', this.onSocketEnd);
+    // Keep the error guard: a late error on the old socket must not be uncaught.
+  }
+
+  private readonly onSocketError = (error: Error) => {
+    this.log.debug('session', 'control socket error', { code: (error as NodeJS.ErrnoException).code });
+  };
+
+  private readonly onSocketEnd = () => {
+    this.inputEnded = true;
+    if (!this.busy) this.end('client closed', 'disconnect');
+  };
+
+  private readonly onSocketClose = () => {
+    this.end('client closed', 'disconnect');
+  };
+
+  private onLine(line: string): void {
+    if (this.closing) return;
+    if (line.trim() === '') return; // an empty line is not a command
+    if (!this.busy) {
+      void this.run(line);
+      return;
+    }
+    const spec = this.server.commands.lookup(verbOf(line));
+    if (spec?.duringTransfer && this.transfer) {
+      void this.runNow(line);
+      return;
+    }
+    this.queue.push(line);
+    if (this.queue.length >= MAX_QUEUED_LINES) this.socket.pause();
+  }
+
+  private onOverflow(length: number): void {
+    this.log.warn('session', 'command line too long', { length });
+    if (length > this.server.options.maxLineLength * 64) {
+      this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
+      this.end('line too long');
+      return;
+    }
+    if (this.busy) this.queue.push('\0overflow');
+    else this.say(ReplyCode.SyntaxError, 'lineTooLong');
+  }
+
+  /** Runs a command and then whatever was queued behind it, in order. */
+  private async run(line: string): Promise<void> {
+    this.busy = true;
+    let next: string | undefined = line;
+    while (next !== undefined && !this.closing) {
+      if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
+      else await this.runNow(next);
+      next = this.queue.shift();
+      if (this.queue.length === MAX_QUEUED_LINES - 1) this.socket.resume();
+    }
+    this.busy = false;
+    if (this.inputEnded) this.end('client closed', 'disconnect');
+  }
+
+  private async runNow(line: string): Promise<void> {
+    this.resetTimer();
+    try {
+      await dispatch(this, line);
+    } catch (error) {
+      // dispatch answers every failure itself; this is the last line of defence.
+      this.server.reportError(error, this);
+      this.say(ReplyCode.LocalError, 'localError');
+    }
+    this.resetTimer();
+  }
+
+  /**
+   * Ends the session once: aborts the transfer, frees the data port, aborts
+   * every pending storage or auth call, and closes the socket.
+   */
+  end(reason: string, transferReason?: AbortReason): void {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.transfer?.abort(transferReason ?? 'disconnect');
+    this.closeDataSetup();
+    this.lifetime.abort(new Error(`session closed: ${reason}`));
+    const socket = this.socket;
+    if (!socket.destroyed) {
+      // Let the last reply go out, then make sure the socket does not linger.
+      socket.end();
+      setTimeout(() => socket.destroy(), 2000).unref();
+    }
+    this.server.sessionClosed(this, reason);
+  }
+}
+
+/** The verb of a command line, upper-cased. */
+export function verbOf(line: string): string {
+  const space = line.indexOf(' ');
+  return (space === -1 ? line : line.slice(0, space)).toUpperCase();
+}
+
