@@ -22,8 +22,7 @@ async function listing(c: RawClient, command: string): Promise<{ code: number; t
 
 async function withFiles(t: import('node:test').TestContext) {
   const fs = new MemoryFileSystem({ '/new.txt': 'fresh', '/old.txt': 'ancient', '/.hidden': 'h', '/d/inner.txt': 'i' });
-  const ctx = {} as never;
-  await fs.setModifiedTime('/old.txt', OLD, ctx);
+  await fs.setModifiedTime('/old.txt', OLD);
   const started = await startServer(t, { filesystem: fs });
   const c = await RawClient.login(started.port);
   t.after(() => c.close());
