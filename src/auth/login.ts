@@ -5,6 +5,7 @@ import { HookTimeoutError, withTimeout } from '../hooks.js';
 import type { Session } from '../session/session.js';
 import { accessOptions } from '../virtual-hosts.js';
 import { staticUsers } from './static-users.js';
+import { userProblem } from './validate-user.js';
 
 export type LoginResult = { ok: true; user: FtpUser; filesystem: FileSystem } | { ok: false; reason: LoginFailureReason };
 
@@ -23,7 +24,7 @@ export async function authenticateSession(session: Session, username: string, pa
   const { options } = session.server;
   const access = accessOptions(session); // the virtual host's logins, when HOST chose one
   const anonymous = access.anonymous && isAnonymousName(username);
-  let user: FtpUser | null | undefined;
+  let user: FtpUser | null | undefined | false;
   const controller = new AbortController();
   const onEnd = () => controller.abort(session.signal.reason);
   session.signal.addEventListener('abort', onEnd, { once: true });
@@ -61,8 +62,11 @@ export async function authenticateSession(session: Session, username: string, pa
   } finally {
     session.signal.removeEventListener('abort', onEnd);
   }
-  if (!user || typeof user !== 'object' || typeof user.username !== 'string') {
-    return { ok: false, reason: 'bad-credentials' };
+  if (user === null || user === undefined || user === false) return { ok: false, reason: 'bad-credentials' };
+  const problem = userProblem(user);
+  if (problem) {
+    session.server.reportError(new TypeError(`authenticate returned an unusable user: ${problem}`), session);
+    return { ok: false, reason: 'auth-error' };
   }
   try {
     const filesystem = await session.server.filesystemFor(user, session);

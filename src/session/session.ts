@@ -22,6 +22,8 @@ type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[
 
 /** Commands pipelined during a transfer beyond this many pause reading. */
 const MAX_QUEUED_LINES = 64;
+/** A line this many times the limit is abuse, not a mistake: the session is closed. */
+const ABUSIVE_LINE_FACTOR = 64;
 
 /**
  * One control connection: reads command lines, runs them one at a time through
@@ -76,7 +78,11 @@ export class Session implements SessionInfo {
   private lastCode: number | undefined;
   private readonly lifetime = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+  private readonly onData = (chunk: Buffer) => {
+    this.reader.push(chunk);
+    // A line that never ends is never reported as too long: catch it while it grows.
+    if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+  };
 
   constructor(
     readonly server: ServerCore,
@@ -329,8 +335,9 @@ export class Session implements SessionInfo {
   }
 
   private onOverflow(length: number): void {
+    if (this.closing) return;
     this.log.warn('session', 'command line too long', { length });
-    if (length > this.server.options.maxLineLength * 64) {
+    if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
       this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
       this.end('line too long');
       return;
