@@ -1,6 +1,7 @@
 import { authenticateSession, isAnonymousName } from '../auth/login.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { accessOptions } from '../virtual-hosts.js';
+import { resetHashState } from './hash.js';
 import { command } from './spec.js';
 
 export const USER = command({
@@ -88,6 +89,7 @@ export const REIN = command({
   help: 'REIN (reinitialize the session)',
   handler({ session }) {
     session.logout();
+    resetHashState(session); // OPTS HASH and RANG end with REIN (draft-bryan-ftpext-hash)
     session.say(ReplyCode.ServiceReady, 'reinitialized');
   },
 });

@@ -1,0 +1,18 @@
+/**
+ * A pipeline step that passes the first `limit` bytes and then stops reading,
+ * which ends the source early (RETR of a RANG range does not read the rest).
+ */
+export function takeBytes(limit: number): (source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
+  return async function* (source) {
+    let remaining = limit;
+    if (remaining <= 0) return;
+    for await (const chunk of source) {
+      if (chunk.length >= remaining) {
+        yield chunk.subarray(0, remaining);
+        return;
+      }
+      remaining -= chunk.length;
+      yield chunk;
+    }
+  };
+}
