@@ -5,6 +5,7 @@ import type { HookOptions } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
+import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -93,9 +94,17 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> {
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Total and per-address connection limits (docs/security.md). */
+  limits?: ConnectionLimitOptions;
+  /** Delay after a failed login, attempts per connection, lockouts (false: off). */
+  loginThrottle?: LoginThrottleOptions | false;
+  /** Commands-per-second limit with a temporary ban (false: off). */
+  antiFlood?: AntiFloodOptions | false;
+  /** Name ftpkit and its version in the default 220 greeting (default false). */
+  greetingVersion?: boolean;
 }
 
-export interface ResolvedOptions<U extends FtpUser = FtpUser> {
+export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedSecurityOptions {
   host: string;
   port: number;
   authenticate: Authenticate<U> | undefined;
@@ -167,6 +176,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const security = resolveSecurityOptions(options, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -200,6 +210,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...security,
   };
 }
 
