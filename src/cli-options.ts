@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { configFlag, extensionFlags } from './cli-extension-flags.js';
 import type { FtpServerOptions, StaticUser } from './options.js';
 
 /**
@@ -44,6 +45,7 @@ const countAndSeconds = (flag: string, text: string): { count: number; ms: numbe
 };
 
 export const flags: Flag[] = [
+  configFlag, // first: every other flag overrides the file
   { name: 'root', type: 'string', value: 'DIR', help: 'folder to serve (default ./ftp-root, created if missing)', apply: (o, v) => void (o.root = String(v)) },
   { name: 'host', type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)', apply: (o, v) => void (o.host = String(v)) },
   { name: 'port', type: 'string', value: 'PORT', help: 'port to listen on (default 2121)', apply: (o, v) => void (o.port = number('port', String(v))) },
@@ -82,6 +84,7 @@ export const flags: Flag[] = [
   { name: 'greeting', type: 'string', value: 'TEXT', help: 'text of the 220 greeting', apply: (o, v) => void (o.greeting = String(v)) },
   ...securityFlags(),
   { name: 'log', type: 'boolean', help: 'print a transcript: session, time, user, address, each command and reply', apply: (o) => void (o.transcript = true) },
+  ...extensionFlags,
 ];
 
 /** Parses argv into server options (throws CliError on bad input). */

@@ -88,15 +88,16 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
   const offset = takeOffset(session);
   // APPE after REST resumes at the offset like STOR; plain APPE appends.
   const append = command === 'APPE' && offset === 0;
-  if (offset > 0) {
-    const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
-      if (errorKind(error) === 'not-found') return undefined;
-      throw error;
-    });
-    if (!stat || stat.type !== 'file' || offset > stat.size) {
-      session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
-      return;
-    }
+  // One stat before the 150: a directory is refused up front (not with 150 then 550),
+  // and a restart offset must lie inside an existing file.
+  const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
+    if (errorKind(error) === 'not-found') return undefined;
+    throw error;
+  });
+  if (stat?.type === 'directory') throw new FtpError('is-a-directory', session.t('notAFile'), { public: true });
+  if (offset > 0 && (!stat || stat.type !== 'file' || offset > stat.size)) {
+    session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
+    return;
   }
   if (noDataSetup(session)) return;
   const opening = session.t('openingData', { type: modeName(session), what: baseName(path) });

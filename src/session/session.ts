@@ -22,6 +22,8 @@ type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[
 
 /** Commands pipelined during a transfer beyond this many pause reading. */
 const MAX_QUEUED_LINES = 64;
+/** A line this many times the limit is abuse, not a mistake: the session is closed. */
+const ABUSIVE_LINE_FACTOR = 64;
 
 /**
  * One control connection: reads command lines, runs them one at a time through
@@ -78,7 +80,11 @@ export class Session implements SessionInfo {
   private timer: NodeJS.Timeout | undefined;
   /** The login timeout counts from the connection (or REIN), not from the last command. */
   private loginDeadline: number;
-  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+  private readonly onData = (chunk: Buffer) => {
+    this.reader.push(chunk);
+    // A line that never ends is never reported as too long: catch it while it grows.
+    if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+  };
 
   constructor(
     readonly server: ServerCore,
@@ -153,7 +159,8 @@ export class Session implements SessionInfo {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
-    this.socket.write(formatReply(code, body));
+    // After OPTS UTF8 OFF, names go back in the single-byte form they came in.
+    this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {
       this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
     }
@@ -335,7 +342,7 @@ export class Session implements SessionInfo {
   private onOverflow(length: number): void {
     if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
-    if (length > this.server.options.maxLineLength * 64) {
+    if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
       this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
       this.end('line too long');
       return;
