@@ -156,7 +156,8 @@ export class Session implements SessionInfo {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
-    this.socket.write(formatReply(code, body));
+    // Replies use the encoding commands are read in (OPTS UTF8 OFF: Latin-1 both ways).
+    this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {
       this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
     }
