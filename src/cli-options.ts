@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { configFlag, extensionFlags } from './cli-extension-flags.js';
 import type { FtpServerOptions, StaticUser } from './options.js';
 
 /**
@@ -37,6 +38,7 @@ const seconds = (flag: string, text: string): number => {
 };
 
 export const flags: Flag[] = [
+  configFlag, // first: every other flag overrides the file
   { name: 'root', type: 'string', value: 'DIR', help: 'folder to serve (default ./ftp-root, created if missing)', apply: (o, v) => void (o.root = String(v)) },
   { name: 'host', type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; 0.0.0.0 or :: for all)', apply: (o, v) => void (o.host = String(v)) },
   { name: 'port', type: 'string', value: 'PORT', help: 'port to listen on (default 2121)', apply: (o, v) => void (o.port = number('port', String(v))) },
@@ -74,6 +76,7 @@ export const flags: Flag[] = [
   { name: 'idle-timeout', type: 'string', value: 'SECONDS', help: 'close sessions idle this long (default 300)', apply: (o, v) => void (o.timeouts = { ...o.timeouts, idle: seconds('idle-timeout', String(v)) }) },
   { name: 'greeting', type: 'string', value: 'TEXT', help: 'text of the 220 greeting', apply: (o, v) => void (o.greeting = String(v)) },
   { name: 'log', type: 'boolean', help: 'print a transcript: session, time, user, address, each command and reply', apply: (o) => void (o.transcript = true) },
+  ...extensionFlags,
 ];
 
 /** Parses argv into server options (throws CliError on bad input). */

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { FtpUser } from './auth/types.js';
 import { createCommandTable } from './commands/index.js';
 import { createSiteTable } from './commands/site.js';
+import { disableCommands } from './commands/switches.js';
 import type { CommandSpec } from './commands/spec.js';
 import type { CommandTable } from './commands/table.js';
 import { PassivePortPool } from './data/port-pool.js';
@@ -15,6 +16,7 @@ import { ReplyCode } from './protocol/reply-codes.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { attachTranscript } from './transcript.js';
+import { accessOptions } from './virtual-hosts.js';
 
 export interface ServerStats {
   /** Sessions open now. */
@@ -67,6 +69,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.hooks = new HookRunner<FtpUser>(this.options.hooks, () => this.options.timeouts.hook);
     this.commands = createCommandTable();
     this.siteCommands = createSiteTable();
+    disableCommands(this.commands, this.siteCommands, this.options.disabledCommands);
     this.passivePorts = new PassivePortPool(this.options.passive.portRange);
     this.countEvents();
     if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
@@ -230,10 +233,11 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   async filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined> {
     if (user.filesystem) return user.filesystem;
-    const configured = this.options.filesystem;
+    const access = accessOptions(session); // the virtual host's storage, when HOST chose one
+    const configured = access.filesystem;
     if (typeof configured === 'function') return configured(user, session);
     if (configured && user.root === undefined) return configured;
-    const root = user.root ?? this.options.root;
+    const root = user.root ?? access.root;
     if (root === undefined) return undefined;
     let fs = this.localFileSystems.get(root);
     if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root)));

@@ -3,6 +3,7 @@ import type { LoginFailureReason } from '../events.js';
 import type { FileSystem } from '../fs/types.js';
 import { HookTimeoutError, withTimeout } from '../hooks.js';
 import type { Session } from '../session/session.js';
+import { accessOptions } from '../virtual-hosts.js';
 import { staticUsers } from './static-users.js';
 import { userProblem } from './validate-user.js';
 
@@ -21,7 +22,8 @@ export function isAnonymousName(name: string): boolean {
  */
 export async function authenticateSession(session: Session, username: string, password: string): Promise<LoginResult> {
   const { options } = session.server;
-  const anonymous = options.anonymous && isAnonymousName(username);
+  const access = accessOptions(session); // the virtual host's logins, when HOST chose one
+  const anonymous = access.anonymous && isAnonymousName(username);
   let user: FtpUser | null | undefined | false;
   const controller = new AbortController();
   const onEnd = () => controller.abort(session.signal.reason);
@@ -31,12 +33,12 @@ export async function authenticateSession(session: Session, username: string, pa
       user = {
         username: 'anonymous',
         anonymous: true,
-        permissions: options.anonymous?.writable ? 'all' : 'read-only',
-        ...(options.anonymous?.root !== undefined ? { root: options.anonymous.root } : {}),
-        ...(options.anonymous?.filesystem !== undefined ? { filesystem: options.anonymous.filesystem } : {}),
+        permissions: access.anonymous?.writable ? 'all' : 'read-only',
+        ...(access.anonymous?.root !== undefined ? { root: access.anonymous.root } : {}),
+        ...(access.anonymous?.filesystem !== undefined ? { filesystem: access.anonymous.filesystem } : {}),
       } as FtpUser;
     } else {
-      const authenticate = options.authenticate ?? staticUsers<FtpUser>(options.users as never);
+      const authenticate = access.authenticate ?? staticUsers<FtpUser>(access.users as never);
       const certificate = 'getPeerCertificate' in session.socket ? session.socket.getPeerCertificate() : undefined;
       user = await withTimeout(
         Promise.resolve().then(() =>

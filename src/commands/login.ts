@@ -1,5 +1,6 @@
 import { authenticateSession, isAnonymousName } from '../auth/login.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { accessOptions } from '../virtual-hosts.js';
 import { command } from './spec.js';
 
 export const USER = command({
@@ -16,7 +17,7 @@ export const USER = command({
     // A new USER starts a new login, as most servers allow (clients re-login).
     if (session.user) session.logout();
     session.username = argument;
-    const anonymous = session.server.options.anonymous && isAnonymousName(argument);
+    const anonymous = accessOptions(session).anonymous && isAnonymousName(argument);
     // The same reply for every name: no hint whether the user exists.
     if (anonymous) session.say(ReplyCode.NeedPassword, 'anonymousPassword');
     else session.say(ReplyCode.NeedPassword, 'passwordRequired', { user: argument });

@@ -157,7 +157,7 @@ export class Session implements SessionInfo {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
-    // Replies use the encoding commands are read in (OPTS UTF8 OFF: Latin-1 both ways).
+    // After OPTS UTF8 OFF, names go back in the single-byte form they came in.
     this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {
       this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
