@@ -11,14 +11,11 @@ export const MAX_NAME_LENGTH = 255;
  * already jailed to the user's tree.
  *
  * Backslashes count as separators (Windows clients send them, and a Windows
- * host would honour them), NUL, CR, LF and undecodable bytes are refused, and
- * over-long paths or names are refused before any storage call.
+ * host would honour them), NUL, CR and LF are refused, and over-long paths or
+ * names are refused before any storage call.
  */
 export function resolvePath(cwd: string, argument: string): string {
   if (/[\0\r\n]/.test(argument)) throw new FtpError('name-not-allowed', 'File name not allowed.', { public: true });
-  // U+FFFD is what bytes that are not UTF-8 decode to: two different names would
-  // become one, and an upload could overwrite another file. Latin-1 clients say OPTS UTF8 OFF.
-  if (argument.includes('\uFFFD')) throw new FtpError('name-not-allowed', 'File name is not valid UTF-8.', { public: true });
   if (argument.length > MAX_PATH_LENGTH) throw new FtpError('name-not-allowed', 'Path too long.', { public: true });
   const input = argument.replace(/\\/g, '/');
   const segments = input.startsWith('/') ? [] : splitPath(cwd);

@@ -25,8 +25,8 @@ test('"//", trailing slashes and backslashes are normalized', () => {
   assert.equal(resolvePath('/', '\\\\server\\share'), '/server/share');
 });
 
-test('NUL, CR, LF and undecodable bytes (U+FFFD) in a path are refused with name-not-allowed', () => {
-  for (const bad of ['a\0b', 'a\rb', 'a\nb', '\0', 'caf\uFFFD']) {
+test('NUL, CR and LF in a path are refused with name-not-allowed', () => {
+  for (const bad of ['a\0b', 'a\rb', 'a\nb', '\0']) {
     assert.throws(() => resolvePath('/', bad), (e: unknown) => isFtpError(e) && e.kind === 'name-not-allowed' && e.publicMessage !== undefined);
   }
 });
