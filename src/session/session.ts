@@ -12,6 +12,7 @@ import { formatReply } from '../protocol/reply-format.js';
 import { defaultMessages, fillMessage, type MessageKey } from '../protocol/messages.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { defaultReplyTexts } from '../protocol/reply-texts.js';
+import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { SessionInfo } from './info.js';
 import { LineReader } from './line-reader.js';
@@ -430,7 +431,6 @@ export class Session implements SessionInfo {
 
 /** The verb of a command line, upper-cased. */
 export function verbOf(line: string): string {
-  const space = line.indexOf(' ');
-  return (space === -1 ? line : line.slice(0, space)).toUpperCase();
+  return parseCommandLine(line).verb;
 }
 
