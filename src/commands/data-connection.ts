@@ -149,7 +149,8 @@ export const PORT = command({
 export const EPRT = command({
   name: 'EPRT',
   argument: 'required',
-  feat: 'EPRT',
+  // Not announced when active mode is off: clients only try what FEAT lists.
+  feat: (session) => (session.server.options.active.enabled ? 'EPRT' : undefined),
   help: 'EPRT <sp> |protocol|address|port|',
   handler({ session, argument }) {
     if (!activeAllowed(session)) return;

@@ -3,6 +3,7 @@ import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
+import { sliceChunks } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
 import { takeBytes } from '../data/take-bytes.js';
 import { runTransfer, type Transfer } from '../data/transfer.js';
@@ -63,8 +64,8 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
-        const bytes = range ? Readable.from(takeBytes(length)(source), { objectMode: false }) : source;
-        await pipelineAsync([bytes, ...steps, transfer.count(), ...compressSteps(session), stream]);
+        const ranged = range ? [takeBytes(length)] : [];
+        await pipelineAsync([source, ...ranged, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
       });
     } finally {
       source.destroy();

@@ -1,9 +1,11 @@
+import { Duplex } from 'node:stream';
+
 /**
  * A pipeline step that passes the first `limit` bytes and then stops reading,
  * which ends the source early (RETR of a RANG range does not read the rest).
  */
-export function takeBytes(limit: number): (source: AsyncIterable<Buffer>) => AsyncGenerator<Buffer> {
-  return async function* (source) {
+export function takeBytes(limit: number): Duplex {
+  return Duplex.from(async function* (source: AsyncIterable<Buffer>) {
     let remaining = limit;
     if (remaining <= 0) return;
     for await (const chunk of source) {
@@ -14,5 +16,5 @@ export function takeBytes(limit: number): (source: AsyncIterable<Buffer>) => Asy
       remaining -= chunk.length;
       yield chunk;
     }
-  };
+  });
 }
