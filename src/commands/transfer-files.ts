@@ -64,8 +64,8 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
-        const ranged = range ? [takeBytes(length)] : [];
-        await pipelineAsync([source, ...ranged, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
+        const bytes = range ? takeBytes(source, length) : source;
+        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
       });
     } finally {
       source.destroy();
