@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { FtpServer, LocalFileSystem, MemoryFileSystem, type FtpServerOptions, type FtpUser } from '../../src/index.js';
+import { FtpServer, LocalFileSystem, MemoryFileSystem, type FileSystem, type FsContext, type FtpServerOptions, type FtpUser } from '../../src/index.js';
 import type { MemoryFiles } from '../../src/fs/memory.js';
 import { eventually, filesUnder, socketsOnPorts } from './leaks.js';
 
@@ -112,4 +112,12 @@ function recordPassivePorts(server: FtpServer<never> | FtpServer<FtpUser>): Set<
     return listener;
   };
   return ports;
+}
+
+/** A file's bytes read straight from a filesystem (no FTP involved), for assertions. */
+export async function fileBytes(fs: FileSystem, path: string): Promise<Buffer> {
+  const ctx = { session: undefined, user: { username: 'test' }, signal: new AbortController().signal } as unknown as FsContext;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await fs.read(path, { start: 0 }, ctx)) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }
