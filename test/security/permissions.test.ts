@@ -13,7 +13,7 @@ const files = (): MemoryFiles => ({ '/dir/f.txt': 'content', '/dir/g.txt': 'othe
  */
 const needs: Record<Permission, string[]> = {
   list: ['LIST /dir', 'NLST /dir', 'MLSD /dir', 'MLST /dir/f.txt', 'SIZE /dir/f.txt', 'MDTM /dir/f.txt', 'STAT /dir', 'AVBL /dir'],
-  read: ['RETR /dir/f.txt'],
+  read: ['RETR /dir/f.txt', 'HASH /dir/f.txt', 'XCRC /dir/f.txt', 'XMD5 /dir/f.txt', 'XSHA1 /dir/f.txt', 'XSHA256 /dir/f.txt', 'XSHA512 /dir/f.txt'],
   write: ['STOR /dir/new.txt', 'STOU /dir/hint', 'STOU'],
   append: ['APPE /dir/f.txt'],
   delete: ['DELE /dir/f.txt'],
