@@ -1,4 +1,5 @@
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { answerAllocation } from './space.js';
 import { command } from './spec.js';
 
 /**
@@ -76,11 +77,11 @@ export const ALLO = command({
   name: 'ALLO',
   argument: 'required',
   help: 'ALLO <sp> bytes [<sp> R <sp> record-size]',
-  handler({ session, argument }) {
+  async handler({ session, argument }) {
     if (!/^\d+(\s+R\s+\d+)?$/i.test(argument.trim())) {
       session.say(ReplyCode.ArgumentSyntaxError, 'argumentRequired', { command: 'ALLO' });
       return;
     }
-    session.say(ReplyCode.CommandSuperfluous, 'allo');
+    await answerAllocation(session, Number(argument.trim().split(/\s+/)[0]));
   },
 });

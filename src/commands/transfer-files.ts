@@ -3,6 +3,7 @@ import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
+import { sliceChunks } from '../data/byte-counter.js';
 import { runTransfer, type Transfer } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
@@ -50,7 +51,7 @@ export const RETR = command({
       const what = `${baseName(path)} (${stat.size - offset} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
-        await pipelineAsync([source, ...steps, transfer.count(), stream]);
+        await pipelineAsync([source, ...steps, sliceChunks(), transfer.count(), stream]);
       });
     } finally {
       source.destroy();
@@ -87,15 +88,16 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
   const offset = takeOffset(session);
   // APPE after REST resumes at the offset like STOR; plain APPE appends.
   const append = command === 'APPE' && offset === 0;
-  if (offset > 0) {
-    const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
-      if (errorKind(error) === 'not-found') return undefined;
-      throw error;
-    });
-    if (!stat || stat.type !== 'file' || offset > stat.size) {
-      session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
-      return;
-    }
+  // One stat before the 150: a directory is refused up front (not with 150 then 550),
+  // and a restart offset must lie inside an existing file.
+  const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
+    if (errorKind(error) === 'not-found') return undefined;
+    throw error;
+  });
+  if (stat?.type === 'directory') throw new FtpError('is-a-directory', session.t('notAFile'), { public: true });
+  if (offset > 0 && (!stat || stat.type !== 'file' || offset > stat.size)) {
+    session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
+    return;
   }
   if (noDataSetup(session)) return;
   const opening = session.t('openingData', { type: modeName(session), what: baseName(path) });

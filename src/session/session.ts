@@ -12,6 +12,7 @@ import { formatReply } from '../protocol/reply-format.js';
 import { defaultMessages, fillMessage, type MessageKey } from '../protocol/messages.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { defaultReplyTexts } from '../protocol/reply-texts.js';
+import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { SessionInfo } from './info.js';
 import { LineReader } from './line-reader.js';
@@ -22,6 +23,8 @@ type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[
 
 /** Commands pipelined during a transfer beyond this many pause reading. */
 const MAX_QUEUED_LINES = 64;
+/** A line this many times the limit is abuse, not a mistake: the session is closed. */
+const ABUSIVE_LINE_FACTOR = 64;
 
 /**
  * One control connection: reads command lines, runs them one at a time through
@@ -76,7 +79,13 @@ export class Session implements SessionInfo {
   private lastCode: number | undefined;
   private readonly lifetime = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+  /** The login timeout counts from the connection (or REIN), not from the last command. */
+  private loginDeadline: number;
+  private readonly onData = (chunk: Buffer) => {
+    this.reader.push(chunk);
+    // A line that never ends is never reported as too long: catch it while it grows.
+    if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+  };
 
   constructor(
     readonly server: ServerCore,
@@ -95,6 +104,7 @@ export class Session implements SessionInfo {
       overflow: (length) => this.onOverflow(length),
     });
     socket.setNoDelay(true);
+    this.loginDeadline = Date.now() + server.options.timeouts.login;
     this.attach(socket);
     this.resetTimer();
   }
@@ -150,7 +160,8 @@ export class Session implements SessionInfo {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
-    this.socket.write(formatReply(code, body));
+    // After OPTS UTF8 OFF, names go back in the single-byte form they came in.
+    this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {
       this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
     }
@@ -253,6 +264,7 @@ export class Session implements SessionInfo {
     this.epsvAll = false;
     this.mlstFacts = undefined;
     this.closeDataSetup();
+    this.loginDeadline = Date.now() + this.server.options.timeouts.login;
     this.resetTimer();
   }
 
@@ -260,7 +272,8 @@ export class Session implements SessionInfo {
   resetTimer(): void {
     if (this.closing) return;
     const { login, idle } = this.server.options.timeouts;
-    const ms = this.user ? idle : login;
+    // Before login the deadline is fixed: commands must not keep an anonymous connection alive.
+    const ms = this.user ? idle : Math.min(login, Math.max(0, this.loginDeadline - Date.now()));
     if (this.timer) {
       clearTimeout(this.timer);
     }
@@ -312,7 +325,7 @@ export class Session implements SessionInfo {
   };
 
   private onLine(line: string): void {
-    if (this.closing) return;
+    if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
       void this.run(line);
@@ -328,14 +341,43 @@ export class Session implements SessionInfo {
   }
 
   private onOverflow(length: number): void {
+    if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
-    if (length > this.server.options.maxLineLength * 64) {
+    if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
       this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
       this.end('line too long');
       return;
     }
     if (this.busy) this.queue.push('\0overflow');
     else this.say(ReplyCode.SyntaxError, 'lineTooLong');
+  }
+
+  /** Anti-flood: true (and the session closed with 421) when the server says this line is one too many. */
+  private flooding(): boolean {
+    const refusal = this.server.commandReceived?.(this);
+    if (refusal === undefined) return false;
+    this.reply(ReplyCode.ServiceNotAvailable, refusal);
+    this.end('command flood');
+    return true;
+  }
+
+  /**
+   * Waits while the client is not reading its replies: a client that pipelines
+   * commands without reading must not make the server buffer replies without
+   * bound. Reading pauses once the queue fills, so the client is slowed down.
+   */
+  private async repliesDrained(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.closing) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
   }
 
   /** Runs a command and then whatever was queued behind it, in order. */
@@ -345,6 +387,7 @@ export class Session implements SessionInfo {
     while (next !== undefined && !this.closing) {
       if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
       else await this.runNow(next);
+      await this.repliesDrained();
       next = this.queue.shift();
       if (this.queue.length === MAX_QUEUED_LINES - 1) this.socket.resume();
     }
@@ -388,7 +431,6 @@ export class Session implements SessionInfo {
 
 /** The verb of a command line, upper-cased. */
 export function verbOf(line: string): string {
-  const space = line.indexOf(' ');
-  return (space === -1 ? line : line.slice(0, space)).toUpperCase();
+  return parseCommandLine(line).verb;
 }
 
