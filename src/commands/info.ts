@@ -129,7 +129,7 @@ function statusLines(session: Session): string[] {
     session.t('statusHeader'),
     `Connected from ${session.remoteAddress}`,
     session.user ? `Logged in as ${session.user.username}` : 'Not logged in',
-    `TYPE: ${session.type === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; transfer MODE: Stream`,
+    `TYPE: ${session.type === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; transfer MODE: ${session.mode === 'Z' ? 'Deflate' : 'Stream'}`,
     `Control connection: ${session.secure ? 'TLS' : 'plain'}; data protection: ${session.protectedData ? 'private' : 'clear'}`,
     data,
     session.t('statusFooter'),
