@@ -17,8 +17,7 @@ export async function runControlJob(
   work: (job: Transfer) => Promise<void>,
 ): Promise<void> {
   const job = new Transfer({ direction: 'download', command: info.command, path: info.path, offset: 0, opening: '' });
-  session.transfer = job;
-  session.resetTimer();
+  session.startTransfer(job);
   try {
     const running = work(job);
     running.catch(() => undefined); // settled below, or abandoned after an abort

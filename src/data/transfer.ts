@@ -89,9 +89,8 @@ export async function runTransfer(
   }
   const { options } = session.server;
   const transfer = new Transfer(info);
-  session.transfer = transfer;
-  session.resetTimer();
   session.reply(ReplyCode.FileStatusOkay, info.opening);
+  session.startTransfer(transfer);
   const base = { direction: info.direction, command: info.command, path: info.path, offset: info.offset };
   session.emit('transferStart', base);
 
