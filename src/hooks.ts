@@ -106,28 +106,47 @@ export class HookRunner<U extends FtpUser = FtpUser> {
     return this.lists[name].length > 0;
   }
 
+  /** Runs the hooks of `name` in order. Never rejects: a failure is an outcome. */
   async run<K extends HookName>(name: K, ctx: Parameters<HookTypes<U>[K]>[0]): Promise<HookOutcome> {
-    for (const fn of this.lists[name] as ((ctx: unknown) => unknown)[]) {
-      let verdict: unknown;
+    for (const fn of [...this.lists[name]] as ((ctx: unknown) => unknown)[]) {
+      let outcome: HookOutcome | undefined;
       try {
-        verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
+        const verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
+        outcome = readVerdict(name, verdict);
       } catch (error) {
         return { kind: 'failed', error };
       }
-      if (verdict && typeof verdict === 'object') {
-        const v = verdict as Partial<HookReply> & { close?: boolean };
-        if (v.code !== undefined || v.message !== undefined || v.close) {
-          return { kind: 'reply', code: v.code, message: v.message, close: v.close === true };
-        }
-      }
+      if (outcome) return outcome;
     }
     return { kind: 'continue' };
   }
 }
 
+/**
+ * A hook's verdict, checked: host code may return anything, and what it
+ * returns ends up on the wire. A code must be a final reply (200-599: a 1xx
+ * would leave the client waiting for a reply that never comes) and a message
+ * text or lines; anything else fails the hook (451, reported) rather than
+ * sending garbage. Throws for a malformed verdict (reading it may throw too).
+ */
+function readVerdict(name: string, verdict: unknown): HookOutcome | undefined {
+  if (!verdict || typeof verdict !== 'object') return undefined;
+  const { code, message, close } = verdict as Record<string, unknown>;
+  if (close !== undefined && typeof close !== 'boolean') throw new TypeError(`hook ${name} returned an invalid close flag`);
+  if (code === undefined && message === undefined && close !== true) return undefined;
+  if (code !== undefined && !(typeof code === 'number' && Number.isInteger(code) && code >= 200 && code <= 599)) {
+    throw new TypeError(`hook ${name} returned an invalid reply code`);
+  }
+  const lines = typeof message === 'string' || (Array.isArray(message) && message.length > 0 && message.every((line) => typeof line === 'string'));
+  if (message !== undefined && !lines) throw new TypeError(`hook ${name} returned an invalid reply message`);
+  return { kind: 'reply', code: code as number | undefined, message: message as string | undefined, close: close === true };
+}
+
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new HookTimeoutError(what, ms)), ms);
+    // A pending hook never keeps the host's process alive on its own.
+    timer.unref();
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -188,7 +188,10 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.sessionSet.add(session);
     this.log.debug('session', 'connected', { id, address: session.remoteAddress });
     session.emit('connection', {});
-    void this.greet(session);
+    this.greet(session).catch((error: unknown) => {
+      this.reportError(error, session);
+      session.end('greeting failed');
+    });
   }
 
   /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */

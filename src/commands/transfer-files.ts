@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
 import { sliceChunks } from '../data/byte-counter.js';
@@ -64,6 +65,7 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
+        source.once('error', () => transfer.noteFailure('storage'));
         const bytes = range ? takeBytes(source, length) : source;
         await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
       });
@@ -82,11 +84,14 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, pat
   const user = session.user!;
   const limit = session.server.uploadLimit(session, path);
   const counter = transfer.count(limit.bytes, () => new FtpError(limit.kind, undefined));
+  // Storage that fails while reading the upload errors this stream first.
+  counter.once('error', () => transfer.noteFailure('storage'));
   const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
   const source = pipeline([stream, ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
   const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
   await session.fs!.write(path, source, { start, append }, ctx);
   if (counter.errored) throw counter.errored;
+  await uploadConsumed(source);
   if (!session.server.hooks.has('beforeUploadCommit')) return;
   const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes });
   if (outcome.kind === 'continue') return;
@@ -96,6 +101,17 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, pat
     throw new FtpError('permission-denied', 'Upload rejected.', { public: true, code: ReplyCode.FileUnavailable });
   }
   throw new FtpError('permission-denied', outcome.message ?? 'Upload rejected.', { public: true, code: outcome.code ?? ReplyCode.FileUnavailable });
+}
+
+/**
+ * 226 promises the client that every byte it sent is stored. A backend whose
+ * write() resolved without reading the upload to its end (the contract says it
+ * must not) would have that promise broken silently: fail the upload instead.
+ */
+async function uploadConsumed(source: Readable): Promise<void> {
+  // The last chunk may have been read with 'end' still a tick away.
+  if (!source.readableEnded) await setImmediate();
+  if (!source.readableEnded) throw new Error('filesystem write() resolved before reading the whole upload');
 }
 
 async function store(session: Session, command: 'STOR' | 'APPE', path: string): Promise<void> {

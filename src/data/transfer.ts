@@ -32,6 +32,7 @@ export class Transfer {
   reason: AbortReason | undefined;
   private readonly controller = new AbortController();
   private counter: ByteCounter | undefined;
+  private failedFirst: 'data' | 'storage' | undefined;
   private settle!: () => void;
   /** Resolves once the transfer command sent its final reply. */
   readonly done = new Promise<void>((resolve) => (this.settle = resolve));
@@ -50,6 +51,19 @@ export class Transfer {
   count(limit?: number, onLimit?: () => Error): ByteCounter {
     this.counter = new ByteCounter(limit, onLimit);
     return this.counter;
+  }
+
+  /**
+   * Which side failed first: the data connection (the client went away: 426)
+   * or storage (a local error: its own reply, and the host is told). Whichever
+   * fails first tears the other down, so only the first one says what happened.
+   */
+  noteFailure(side: 'data' | 'storage'): void {
+    this.failedFirst ??= side;
+  }
+
+  get storageFailedFirst(): boolean {
+    return this.failedFirst === 'storage';
   }
 
   abort(reason: AbortReason): void {
@@ -100,9 +114,13 @@ export async function runTransfer(
   try {
     stream = await setup.open(options.timeouts.dataConnection, transfer.signal);
     const data = stream;
-    data.on('error', () => (dataBroken = true));
+    const broken = () => {
+      dataBroken = true;
+      transfer.noteFailure('data');
+    };
+    data.on('error', broken);
     data.on('close', () => {
-      if (!data.writableFinished && info.direction !== 'upload') dataBroken = true;
+      if (!data.writableFinished && info.direction !== 'upload') broken();
     });
     const destroy = () => data.destroy();
     transfer.signal.addEventListener('abort', destroy, { once: true });
@@ -116,7 +134,7 @@ export async function runTransfer(
     const reason = transfer.reason ?? (dataBroken || stream === undefined ? 'disconnect' : 'error');
     if (error instanceof DataConnectionError && !transfer.reason) {
       session.reply(ReplyCode.CannotOpenDataConnection, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
-    } else if (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted'))) {
+    } else if (transfer.reason || (dataBroken && !transfer.storageFailedFirst && !(isFtpError(error) && error.kind !== 'aborted'))) {
       // A deliberate storage refusal (quota, veto) keeps its own reply even though
       // the data connection was cut to stop the upload.
       session.say(ReplyCode.TransferAborted, transfer.reason === 'timeout' ? 'transferStalled' : 'transferAborted');
@@ -143,10 +161,12 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 /**
- * One timer per transfer (never one per chunk): emits throttled progress and
- * aborts a transfer whose bytes stopped moving for the stall timeout.
+ * One timer per transfer (never one per chunk): emits throttled progress (when
+ * given the event fields) and aborts a transfer whose bytes stopped moving for
+ * the stall timeout. Long control jobs (HASH) are watched the same way, so
+ * storage that hangs can never hold a session forever.
  */
-function watchProgress(session: Session, transfer: Transfer, base: Omit<import('../events.js').TransferEvent<FtpUser>, 'session' | 'seq'>): NodeJS.Timeout {
+export function watchProgress(session: Session, transfer: Transfer, base?: Omit<import('../events.js').TransferEvent<FtpUser>, 'session' | 'seq'>): NodeJS.Timeout {
   const { stalledTransfer } = session.server.options.timeouts;
   const period = Math.min(1000, Math.max(50, stalledTransfer / 4));
   let lastBytes = -1;
@@ -155,7 +175,7 @@ function watchProgress(session: Session, transfer: Transfer, base: Omit<import('
     const bytes = transfer.bytes;
     const now = Date.now();
     if (bytes !== lastBytes) {
-      if (lastBytes >= 0) session.emit('transferProgress', { ...base, bytes });
+      if (lastBytes >= 0 && base) session.emit('transferProgress', { ...base, bytes });
       lastBytes = bytes;
       lastMove = now;
     } else if (now - lastMove >= stalledTransfer) {
