@@ -5,6 +5,7 @@ import type { HookOptions } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
+import { resolveTlsOptions, type FtpTlsOptions, type ResolvedTlsOptions } from './tls/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -93,6 +94,8 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> {
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** FTPS: certificate and policy. Enables AUTH TLS on `listen()` ports and `listenImplicitTls()`. */
+  tls?: FtpTlsOptions;
 }
 
 export interface ResolvedOptions<U extends FtpUser = FtpUser> {
@@ -118,6 +121,7 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> {
   logger: Logger | undefined;
   transcript: FtpServerOptions['transcript'];
   hooks: HookOptions<U>;
+  tls: ResolvedTlsOptions | undefined;
 }
 
 /** Thrown by the constructor with every problem found in the options at once. */
@@ -167,6 +171,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const tls = resolveTlsOptions(options.tls, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -200,6 +205,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    tls,
   };
 }
 

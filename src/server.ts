@@ -14,6 +14,9 @@ import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './o
 import { ReplyCode } from './protocol/reply-codes.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
+import { startImplicitTls } from './tls/control.js';
+import { TlsEngine } from './tls/engine.js';
+import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
 
 export interface ServerStats {
@@ -87,8 +90,22 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    * port). May be called more than once to listen on several addresses.
    */
   async listen(port: number = this.options.port, host: string = this.options.host): Promise<AddressInfo> {
+    return this.listenOn(port, host, false);
+  }
+
+  /**
+   * Implicit FTPS (port 990 style): connections to this port speak TLS from
+   * their first byte, and data connections are protected from the start.
+   * Needs the `tls` option. Resolves with the bound address.
+   */
+  async listenImplicitTls(port = 990, host: string = this.options.host): Promise<AddressInfo> {
+    if (!this.options.tls) throw new Error('listenImplicitTls needs the tls option (certificate and key)');
+    return this.listenOn(port, host, true);
+  }
+
+  private async listenOn(port: number, host: string, implicitTls: boolean): Promise<AddressInfo> {
     if (this.closing) throw new Error('FtpServer is closed');
-    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket));
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket, implicitTls));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port, host }, () => {
@@ -99,8 +116,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     server.on('error', (error) => this.reportError(error));
     this.servers.push(server);
     const address = server.address() as AddressInfo;
-    this.log.info('server', 'listening', { address: address.address, port: address.port });
-    this.events.emit('listening', { address, implicitTls: false });
+    this.log.info('server', 'listening', { address: address.address, port: address.port, implicitTls });
+    this.events.emit('listening', { address, implicitTls });
     return address;
   }
 
@@ -160,25 +177,49 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.events.emit('close', {});
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, implicitTls = false): void {
     socket.on('error', () => undefined); // a reset before the session exists is not an error
     if (this.draining) {
-      socket.end(`${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      // A plain 421 means nothing to a client expecting TLS (implicit): just close.
+      if (implicitTls) socket.destroy();
+      else socket.end(`${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
       return;
     }
     const refusal = this.admitConnection(socket);
     if (refusal) {
-      socket.end(`${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`);
+      if (implicitTls) socket.destroy();
+      else socket.end(`${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`);
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
+    this.openSession(socket, implicitTls ? (session) => this.implicitTls(session) : undefined);
+  }
+
+  /** Implicit FTPS: the handshake comes before the greeting; false ends the session quietly. */
+  private async implicitTls(session: Session): Promise<boolean> {
+    let engine: TlsEngine;
+    try {
+      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection);
+    } catch (error) {
+      this.reportError(error, session);
+      session.end('TLS unavailable');
+      return false;
+    }
+    return !session.closed && (await startImplicitTls(session, engine));
+  }
+
+  private openSession(socket: Socket, prepare?: (session: Session) => Promise<boolean>): void {
     this.counters.totalConnections++;
     const id = String(++this.nextId).padStart(6, '0');
     const session = new Session(this, socket, id);
     this.sessionSet.add(session);
     this.log.debug('session', 'connected', { id, address: session.remoteAddress });
     session.emit('connection', {});
-    void this.greet(session);
+    if (!prepare) void this.greet(session);
+    else
+      void prepare(session).then((ready) => {
+        if (ready && !session.closed) return this.greet(session);
+      });
   }
 
   /** Connection-level refusal (limits): the 421 text, or undefined to accept. */
@@ -244,8 +285,13 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     // Throttling (delay, lockout) is layered on here.
   }
 
-  admit(_session: Session, _user: FtpUser): { code: number; message: string; close: boolean } | undefined {
-    return undefined;
+  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+    return tlsLoginRefusal(session, user);
+  }
+
+  /** Refusals dispatch runs before each command: the TLS policy (RFC 4217). */
+  commandPolicy(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined {
+    return tlsCommandPolicy(session, spec, argument);
   }
 
   uploadLimit(session: Session): { bytes: number; kind: 'quota-exceeded' | 'no-space' } {

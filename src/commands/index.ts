@@ -6,12 +6,13 @@ import { ABOR, FEAT, HELP, NOOP, OPTS, STAT, SYST } from './info.js';
 import { LIST, MLSD, MLST, NLST } from './listing.js';
 import { ACCT, PASS, QUIT, REIN, USER } from './login.js';
 import { ALLO, MODE, REST, STRU, TYPE } from './parameters.js';
+import { ADAT, AUTH, CCC, CONF, ENC, MIC, PBSZ, PROT } from './security.js';
 import { SITE } from './site.js';
 import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
 import { APPE, RETR, STOR, STOU } from './transfer-files.js';
 
-/** The built-in command set: RFC 959, 775, 2389, 2428 and 3659. */
+/** The built-in command set: RFC 959, 775, 2228, 2389, 2428, 3659 and 4217. */
 export const builtinCommands: readonly CommandSpec[] = [
   // access control (RFC 959 4.1.1)
   USER, PASS, ACCT, CWD, CDUP, SMNT, REIN, QUIT,
@@ -21,6 +22,8 @@ export const builtinCommands: readonly CommandSpec[] = [
   RETR, STOR, STOU, APPE, ALLO, REST, RNFR, RNTO, ABOR, DELE, RMD, MKD, PWD, LIST, NLST, SITE, SYST, STAT, HELP, NOOP,
   // RFC 2389, RFC 3659
   FEAT, OPTS, SIZE, MDTM, MLST, MLSD,
+  // RFC 2228, RFC 4217 (only with the tls option)
+  AUTH, PBSZ, PROT, CCC, ADAT, MIC, CONF, ENC,
 ];
 
 export function createCommandTable(): CommandTable {

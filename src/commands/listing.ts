@@ -93,6 +93,7 @@ async function list(session: Session, command: string, path: string, format: For
 
 export const LIST = command({
   name: 'LIST',
+  dataConnection: true,
   argument: 'optional',
   path: stripListFlags,
   permission: 'list',
@@ -102,6 +103,7 @@ export const LIST = command({
 
 export const NLST = command({
   name: 'NLST',
+  dataConnection: true,
   argument: 'optional',
   path: stripListFlags,
   permission: 'list',
@@ -111,6 +113,7 @@ export const NLST = command({
 
 export const MLSD = command({
   name: 'MLSD',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'list',

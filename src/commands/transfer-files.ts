@@ -29,6 +29,7 @@ function noDataSetup(session: Session): boolean {
 
 export const RETR = command({
   name: 'RETR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'read',
@@ -106,6 +107,7 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
 
 export const STOR = command({
   name: 'STOR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'write',
@@ -115,6 +117,7 @@ export const STOR = command({
 
 export const APPE = command({
   name: 'APPE',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'append',
@@ -124,6 +127,7 @@ export const APPE = command({
 
 export const STOU = command({
   name: 'STOU',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'write',

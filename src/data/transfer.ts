@@ -85,6 +85,7 @@ export async function runTransfer(
   const transfer = new Transfer(info);
   session.transfer = transfer;
   session.resetTimer();
+  if (setup.handshakeInFlight) await settledWithin(setup.handshakeInFlight(), STARTED_HANDSHAKE_GRACE_MS);
   session.reply(ReplyCode.FileStatusOkay, info.opening);
   const base = { direction: info.direction, command: info.command, path: info.path, offset: info.offset };
   session.emit('transferStart', base);
@@ -110,7 +111,7 @@ export async function runTransfer(
   } catch (error) {
     const reason = transfer.reason ?? (dataBroken || stream === undefined ? 'disconnect' : 'error');
     if (error instanceof DataConnectionError && !transfer.reason) {
-      session.reply(ReplyCode.CannotOpenDataConnection, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
+      session.reply(error.code, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
     } else if (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted'))) {
       // A deliberate storage refusal (quota, veto) keeps its own reply even though
       // the data connection was cut to stop the upload.
@@ -128,6 +129,24 @@ export async function runTransfer(
     transfer.finish();
     session.transferFinished();
   }
+}
+
+/**
+ * How long 150 may wait for a data TLS handshake the client already started.
+ * A handshake in flight needs nothing from the control connection, so this
+ * cannot deadlock; the bound only caps the cost for an odd client.
+ */
+const STARTED_HANDSHAKE_GRACE_MS = 2000;
+
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
 
 function aborted(signal: AbortSignal): Promise<never> {

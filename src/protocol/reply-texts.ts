@@ -50,6 +50,7 @@ export const defaultReplyTexts: Readonly<Record<ReplyCodeValue, string>> = {
   [ReplyCode.NotImplemented]: 'Command not implemented.',
   [ReplyCode.BadSequence]: 'Bad sequence of commands.',
   [ReplyCode.ParameterNotImplemented]: 'Command not implemented for that parameter.',
+  [ReplyCode.ProtSettingRefused]: 'Data connection cannot be opened with this PROT setting.',
   [ReplyCode.NetworkProtocolNotSupported]: 'Network protocol not supported.',
   [ReplyCode.NotLoggedIn]: 'Not logged in.',
   [ReplyCode.NeedAccountForStoring]: 'Need account for storing files.',

@@ -28,7 +28,7 @@ export interface ServerCore {
    * Extra refusal rule run by dispatch before path checks (TLS policy): a reply
    * to refuse the command with, or undefined to let it run.
    */
-  commandPolicy?(session: Session, spec: CommandSpec): { code: number; message: string } | undefined;
+  commandPolicy?(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined;
   reportError(error: unknown, session?: Session): void;
   sessionClosed(session: Session, reason: string): void;
   /** The storage of a user who just authenticated (user's own, factory, or root). */
