@@ -56,3 +56,6 @@ export { ReplyCode, type ReplyCodeName, type ReplyCodeValue } from './protocol/r
 export { defaultReplyTexts } from './protocol/reply-texts.js';
 export { defaultMessages, type MessageKey, type Messages } from './protocol/messages.js';
 export type { Logger } from './logger.js';
+export type { AntiFloodOptions, ConnectionLimitOptions, LockoutOptions, LoginThrottleOptions } from './security/options.js';
+export { AddressList } from './net/cidr.js';
+export { VERSION } from './version.js';

@@ -6,6 +6,7 @@ import type { HookOptions } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
+import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -94,9 +95,17 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Total and per-address connection limits (docs/security.md). */
+  limits?: ConnectionLimitOptions;
+  /** Delay after a failed login, attempts per connection, lockouts (false: off). */
+  loginThrottle?: LoginThrottleOptions | false;
+  /** Commands-per-second limit with a temporary ban (false: off). */
+  antiFlood?: AntiFloodOptions | false;
+  /** Name ftpkit and its version in the default 220 greeting (default false). */
+  greetingVersion?: boolean;
 }
 
-export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U> {
+export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U>, ResolvedSecurityOptions {
   host: string;
   port: number;
   authenticate: Authenticate<U> | undefined;
@@ -169,6 +178,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
@@ -203,6 +213,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...security,
     ...extensions,
   };
 }

@@ -12,10 +12,13 @@ import type { FileSystem } from './fs/types.js';
 import { HookRunner, type HookName, type HookTypes } from './hooks.js';
 import { Log } from './logger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
+import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
+import { SecurityGuard } from './security/guard.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { attachTranscript } from './transcript.js';
+import { VERSION } from './version.js';
 import { accessOptions } from './virtual-hosts.js';
 
 export interface ServerStats {
@@ -52,6 +55,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   readonly siteCommands: CommandTable;
   readonly log: Log;
   readonly passivePorts: PassivePortPool;
+  /** Connection limits, bans, login throttling, anti-flood (docs/security.md). */
+  readonly security: SecurityGuard;
   draining = false;
 
   private readonly servers: Server[] = [];
@@ -71,6 +76,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.siteCommands = createSiteTable();
     disableCommands(this.commands, this.siteCommands, this.options.disabledCommands);
     this.passivePorts = new PassivePortPool(this.options.passive.portRange);
+    const text = (key: MessageKey) => this.options.messages[key] ?? defaultMessages[key];
+    this.security = new SecurityGuard(this.options, text, (error, session) => this.reportError(error, session));
     this.countEvents();
     if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
   }
@@ -184,9 +191,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     void this.greet(session);
   }
 
-  /** Connection-level refusal (limits): the 421 text, or undefined to accept. */
-  protected admitConnection(_socket: Socket): string | undefined {
-    return undefined;
+  /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */
+  protected admitConnection(socket: Socket): string | undefined {
+    return this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
   }
 
   private async greet(session: Session): Promise<void> {
@@ -205,7 +212,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
       }
       session.resumeReading();
     }
-    const greeting = this.options.greeting ?? session.t('greeting');
+    const greeting = this.options.greeting ?? session.t(this.options.greetingVersion ? 'greetingVersion' : 'greeting', { version: VERSION });
     session.reply(ReplyCode.ServiceReady, greeting);
   }
 
@@ -221,6 +228,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   sessionClosed(session: Session, reason: string): void {
     if (!this.sessionSet.delete(session)) return;
+    this.security.connectionClosed(session.remoteAddress);
     if (session.user) this.sessionLoggedOut(session, session.user, false);
     this.log.debug('session', 'disconnected', { id: session.id, reason });
     session.emit('disconnect', { reason });
@@ -244,19 +252,28 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return fs;
   }
 
-  async loginFailed(_session: Session, _username: string, _reason: LoginFailureReason): Promise<void> {
-    // Throttling (delay, lockout) is layered on here.
+  async loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void> {
+    await this.security.loginFailed(session, username, reason);
   }
 
-  admit(_session: Session, _user: FtpUser): { code: number; message: string; close: boolean } | undefined {
-    return undefined;
+  loginAllowed(session: Session, username: string): boolean {
+    return this.security.loginAllowed(session, username);
+  }
+
+  commandReceived(session: Session): string | undefined {
+    return this.security.commandReceived(session);
+  }
+
+  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+    return this.security.admit(session, user);
   }
 
   uploadLimit(session: Session): { bytes: number; kind: 'quota-exceeded' | 'no-space' } {
     return { bytes: session.user?.limits?.maxFileSize ?? Infinity, kind: 'quota-exceeded' };
   }
 
-  sessionLoggedIn(_session: Session, user: FtpUser): void {
+  sessionLoggedIn(session: Session, user: FtpUser): void {
+    this.security.loggedIn(session);
     this.sessionsByUser.set(user.username, (this.sessionsByUser.get(user.username) ?? 0) + 1);
   }
 

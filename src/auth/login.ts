@@ -22,6 +22,8 @@ export function isAnonymousName(name: string): boolean {
  */
 export async function authenticateSession(session: Session, username: string, password: string): Promise<LoginResult> {
   const { options } = session.server;
+  // A locked-out address or name is refused without asking the host: no more guesses.
+  if (session.server.loginAllowed && !session.server.loginAllowed(session, username)) return { ok: false, reason: 'throttled' };
   const access = accessOptions(session); // the virtual host's logins, when HOST chose one
   const anonymous = access.anonymous && isAnonymousName(username);
   let user: FtpUser | null | undefined | false;

@@ -1,7 +1,12 @@
 import { authenticateSession, isAnonymousName } from '../auth/login.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import type { LoginFailureReason } from '../events.js';
+import type { MessageKey } from '../protocol/messages.js';
 import { accessOptions } from '../virtual-hosts.js';
 import { command } from './spec.js';
+
+/** Reply texts of failed logins: one text for every credential problem, so none hints whether the user exists. */
+const failureMessage: Partial<Record<LoginFailureReason, MessageKey>> = { 'no-storage': 'noStorage', throttled: 'loginLockedOut' };
 
 export const USER = command({
   name: 'USER',
@@ -50,7 +55,7 @@ export const PASS = command({
       session.username = undefined;
       session.emit('loginFailed', { username, reason: result.reason });
       await session.server.loginFailed(session, username, result.reason);
-      if (!session.closed) session.say(ReplyCode.NotLoggedIn, result.reason === 'no-storage' ? 'noStorage' : 'loginFailed');
+      if (!session.closed) session.say(ReplyCode.NotLoggedIn, failureMessage[result.reason] ?? 'loginFailed');
       return;
     }
     const { user, filesystem } = result;
@@ -58,6 +63,9 @@ export const PASS = command({
     if (refusal) {
       session.username = undefined;
       session.emit('loginFailed', { username, reason: 'not-allowed' });
+      // Throttled like a wrong password, so a refusal cannot confirm a password.
+      await session.server.loginFailed(session, username, 'not-allowed');
+      if (session.closed) return;
       session.reply(refusal.code, refusal.message);
       if (refusal.close) session.end('login refused');
       return;

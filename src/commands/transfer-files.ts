@@ -3,6 +3,7 @@ import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
+import { sliceChunks } from '../data/byte-counter.js';
 import { runTransfer, type Transfer } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
@@ -50,7 +51,7 @@ export const RETR = command({
       const what = `${baseName(path)} (${stat.size - offset} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
-        await pipelineAsync([source, ...steps, transfer.count(), stream]);
+        await pipelineAsync([source, ...steps, sliceChunks(), transfer.count(), stream]);
       });
     } finally {
       source.destroy();

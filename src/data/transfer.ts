@@ -114,7 +114,7 @@ export async function runTransfer(
     } else if (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted'))) {
       // A deliberate storage refusal (quota, veto) keeps its own reply even though
       // the data connection was cut to stop the upload.
-      session.say(ReplyCode.TransferAborted, 'transferAborted');
+      session.say(ReplyCode.TransferAborted, transfer.reason === 'timeout' ? 'transferStalled' : 'transferAborted');
     } else {
       const { code, text } = errorToReply(error);
       if (code === ReplyCode.LocalError) session.server.reportError(error, session);

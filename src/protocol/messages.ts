@@ -87,6 +87,15 @@ export const defaultMessages = {
   tooManyConnections: 'Too many connections, try again later.',
   idleTimeout: 'Idle timeout, closing control connection.',
   loginTimeout: 'Login timeout, closing control connection.',
+  // Defences (docs/security.md): clear texts, never a hint whether a user exists.
+  greetingVersion: 'FTP server ready (ftpkit {version}).',
+  tooManyConnectionsFromAddress: 'Too many connections from your address, try again later.',
+  addressLockedOut: 'Too many failed logins from your address, try again later.',
+  addressBanned: 'Too many commands from your address, try again later.',
+  flooding: 'Too many commands too fast, closing control connection.',
+  loginLockedOut: 'Too many failed logins, try again later.',
+  tooManyLoginAttempts: 'Too many failed logins, closing control connection.',
+  transferStalled: 'No data moved for too long; transfer aborted.',
   // Extensions: RFC 1639, 2640, 7151, MFMT/MFF, HASH, MODE Z, SITE, obsolete commands.
   obsoleteCommand: '{command} is an obsolete {what} command (RFC {rfc}) and is not implemented; use e-mail (SMTP) instead.',
   clientNoted: 'Client name noted.',

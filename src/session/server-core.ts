@@ -37,6 +37,10 @@ export interface ServerCore {
   uploadLimit(session: Session, path: string): { bytes: number; kind: 'quota-exceeded' | 'no-space' };
   /** After a refused login: throttling (delay, lockout, 421) lives here. */
   loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void>;
+  /** Whether a login may be tried now (lockouts); false fails it as 'throttled' without asking the host. */
+  loginAllowed?(session: Session, username: string): boolean;
+  /** Counts each received command line (anti-flood): a 421 text closes the session. */
+  commandReceived?(session: Session): string | undefined;
   /** Last word on an authenticated user (session limits, addresses, TLS): a refusal, or undefined. */
   admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined;
   sessionLoggedIn(session: Session, user: FtpUser): void;

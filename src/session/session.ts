@@ -79,6 +79,8 @@ export class Session implements SessionInfo {
   private lastCode: number | undefined;
   private readonly lifetime = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** The login timeout counts from the connection (or REIN), not from the last command. */
+  private loginDeadline: number;
   private readonly onData = (chunk: Buffer) => {
     this.reader.push(chunk);
     // A line that never ends is never reported as too long: catch it while it grows.
@@ -102,6 +104,7 @@ export class Session implements SessionInfo {
       overflow: (length) => this.onOverflow(length),
     });
     socket.setNoDelay(true);
+    this.loginDeadline = Date.now() + server.options.timeouts.login;
     this.attach(socket);
     this.resetTimer();
   }
@@ -261,6 +264,7 @@ export class Session implements SessionInfo {
     this.epsvAll = false;
     this.mlstFacts = undefined;
     this.closeDataSetup();
+    this.loginDeadline = Date.now() + this.server.options.timeouts.login;
     this.resetTimer();
   }
 
@@ -268,7 +272,8 @@ export class Session implements SessionInfo {
   resetTimer(): void {
     if (this.closing) return;
     const { login, idle } = this.server.options.timeouts;
-    const ms = this.user ? idle : login;
+    // Before login the deadline is fixed: commands must not keep an anonymous connection alive.
+    const ms = this.user ? idle : Math.min(login, Math.max(0, this.loginDeadline - Date.now()));
     if (this.timer) {
       clearTimeout(this.timer);
     }
@@ -320,7 +325,7 @@ export class Session implements SessionInfo {
   };
 
   private onLine(line: string): void {
-    if (this.closing) return;
+    if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
       void this.run(line);
@@ -336,7 +341,7 @@ export class Session implements SessionInfo {
   }
 
   private onOverflow(length: number): void {
-    if (this.closing) return;
+    if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
     if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
       this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
@@ -347,6 +352,34 @@ export class Session implements SessionInfo {
     else this.say(ReplyCode.SyntaxError, 'lineTooLong');
   }
 
+  /** Anti-flood: true (and the session closed with 421) when the server says this line is one too many. */
+  private flooding(): boolean {
+    const refusal = this.server.commandReceived?.(this);
+    if (refusal === undefined) return false;
+    this.reply(ReplyCode.ServiceNotAvailable, refusal);
+    this.end('command flood');
+    return true;
+  }
+
+  /**
+   * Waits while the client is not reading its replies: a client that pipelines
+   * commands without reading must not make the server buffer replies without
+   * bound. Reading pauses once the queue fills, so the client is slowed down.
+   */
+  private async repliesDrained(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.closing) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  }
+
   /** Runs a command and then whatever was queued behind it, in order. */
   private async run(line: string): Promise<void> {
     this.busy = true;
@@ -354,6 +387,7 @@ export class Session implements SessionInfo {
     while (next !== undefined && !this.closing) {
       if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
       else await this.runNow(next);
+      await this.repliesDrained();
       next = this.queue.shift();
       if (this.queue.length === MAX_QUEUED_LINES - 1) this.socket.resume();
     }

@@ -34,8 +34,9 @@ export class RawClient {
     });
   }
 
-  static async connect(port: number, host = '127.0.0.1', options: { greeting?: boolean } = {}): Promise<RawClient> {
-    const socket = connect({ port, host });
+  /** `localAddress` picks the client's address (127.0.0.2 is loopback too: a second "host" for tests). */
+  static async connect(port: number, host = '127.0.0.1', options: { greeting?: boolean; localAddress?: string } = {}): Promise<RawClient> {
+    const socket = connect({ port, host, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     await once(socket, 'connect');
     const client = new RawClient(socket);
     if (options.greeting !== false) {
