@@ -50,6 +50,6 @@ server.on('login', ({ user, session }) => console.log(`login: ${user.username} (
 server.on('loginFailed', ({ username, reason, session }) => console.log(`login failed: ${username} (${reason}) from ${session.remoteAddress}`));
 
 const { port } = await server.listen(Number(process.env.PORT ?? 2121), '127.0.0.1');
-console.log(`listening on ftp://127.0.0.1:${port}`);
-
+// Ctrl+C or SIGTERM closes the server; then nothing is left running and the process ends.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close());
+console.log(`listening on ftp://127.0.0.1:${port}`);

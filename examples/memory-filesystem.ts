@@ -25,6 +25,6 @@ server.on('transferEnd', ({ direction, path, bytes }) => {
 });
 
 const { port } = await server.listen(Number(process.env.PORT ?? 2121), '127.0.0.1');
-console.log(`listening on ftp://127.0.0.1:${port}`);
-
+// Ctrl+C or SIGTERM closes the server; then nothing is left running and the process ends.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close());
+console.log(`listening on ftp://127.0.0.1:${port}`);

@@ -19,7 +19,7 @@ const server = new FtpServer({
 });
 
 const { port } = await server.listen(Number(process.env.PORT ?? 2121), '127.0.0.1');
+// Ctrl+C or SIGTERM closes the server; then nothing is left running and the process ends.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close());
 console.log(`listening on ftp://127.0.0.1:${port}`);
 console.log(`serving ${root}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close());

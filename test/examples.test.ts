@@ -8,8 +8,8 @@ import { tempDir } from './helpers/server.js';
 import { spawnServer, type Spawned } from './helpers/spawned.js';
 
 /**
- * Every example in examples/ runs here as a user would run it: `tsx
- * examples/<file>` with PORT=0, driven by a real client once it prints its
+ * Every example in examples/ runs here as a user would run it (tsx,
+ * importing 'ftpkit' from dist/) with PORT=0, driven by a real client once it prints its
  * `listening on` line, then stopped with SIGTERM (it must exit 0 by itself).
  * Add a row for each new example.
  */
@@ -85,13 +85,14 @@ const EXAMPLES: ExampleCase[] = [
   },
 ];
 
-const TSX = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
 const ROOT = join(import.meta.dirname, '..');
 
 for (const example of EXAMPLES) {
   test(`examples/${example.file} runs, serves real clients and stops on SIGTERM`, async (t) => {
     const args = example.args ? await example.args(t) : [];
-    const server = await spawnServer(t, TSX, [join('examples', example.file), ...args], { cwd: ROOT, env: { PORT: '0' } });
+    // `node --import tsx` is what `npx tsx` runs, minus tsx's signal-relaying parent
+    // process (which SIGKILLs the example if it is slow to acknowledge a signal on a busy machine).
+    const server = await spawnServer(t, process.execPath, ['--import', 'tsx', join('examples', example.file), ...args], { cwd: ROOT, env: { PORT: '0' } });
     assert.equal(server.url, `ftp://127.0.0.1:${server.port}`);
     await example.drive(server, t);
     assert.equal(await server.stop('SIGTERM'), 0, `exit code\nstderr: ${server.stderr()}`);
