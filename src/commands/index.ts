@@ -8,6 +8,7 @@ import { ACCT, PASS, QUIT, REIN, USER } from './login.js';
 import { ALLO, MODE, REST, STRU, TYPE } from './parameters.js';
 import { SITE } from './site.js';
 import { CLNT } from './client.js';
+import { hashCommands } from './hash.js';
 import { HOST } from './host.js';
 import { LANG } from './lang.js';
 import { LPRT, LPSV } from './long-passive.js';
@@ -30,6 +31,8 @@ export const builtinCommands: readonly CommandSpec[] = [
   FEAT, OPTS, SIZE, MDTM, MLST, MLSD,
   // extensions: RFC 1639, 2640, 7151, draft-somers-ftp-mfxx, CLNT, AVBL; obsolete mail commands (502)
   LPRT, LPSV, LANG, HOST, MFMT, MFCT, MFF, CLNT, AVBL,
+  // draft-bryan-ftpext-hash and the X-digests
+  ...hashCommands,
   ...obsoleteCommands,
 ];
 

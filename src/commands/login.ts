@@ -3,6 +3,7 @@ import { ReplyCode } from '../protocol/reply-codes.js';
 import type { LoginFailureReason } from '../events.js';
 import type { MessageKey } from '../protocol/messages.js';
 import { accessOptions } from '../virtual-hosts.js';
+import { resetHashState } from './hash.js';
 import { command } from './spec.js';
 
 /** Reply texts of failed logins: one text for every credential problem, so none hints whether the user exists. */
@@ -96,6 +97,7 @@ export const REIN = command({
   help: 'REIN (reinitialize the session)',
   handler({ session }) {
     session.logout();
+    resetHashState(session); // OPTS HASH and RANG end with REIN (draft-bryan-ftpext-hash)
     session.say(ReplyCode.ServiceReady, 'reinitialized');
   },
 });

@@ -1,4 +1,6 @@
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { clearRange } from './hash.js';
+import { answerModeOpts } from './mode-z.js';
 import { answerAllocation } from './space.js';
 import { command } from './spec.js';
 
@@ -45,11 +47,13 @@ export const MODE = command({
   name: 'MODE',
   beforeLogin: true,
   argument: 'required',
-  help: 'MODE <sp> S',
+  help: 'MODE <sp> S | Z',
+  feat: (session) => (session.server.options.modeZ.enabled ? 'MODE Z' : undefined),
+  opts: answerModeOpts,
   handler({ session, argument }) {
     const mode = argument.trim().toUpperCase();
-    if (mode === 'S') {
-      session.mode = 'S';
+    if (mode === 'S' || (mode === 'Z' && session.server.options.modeZ.enabled)) {
+      session.mode = mode;
       session.say(ReplyCode.CommandOkay, 'modeOk', { mode });
       return;
     }
@@ -69,6 +73,7 @@ export const REST = command({
       return;
     }
     session.restOffset = Number(value);
+    clearRange(session); // REST replaces a RANG range
     session.say(ReplyCode.PendingFurtherInformation, 'restOk', { offset: session.restOffset });
   },
 });

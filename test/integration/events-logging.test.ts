@@ -104,7 +104,8 @@ test('no password in debug output (DEBUG=ftpkit:*), the logger object or the tra
   const transcript: string[] = [];
   const { port } = await startServer(t, {
     users: [{ username: 'test', password: 'hunter2-secret' }],
-    loginThrottle: { delay: 0, maxAttempts: 0 }, // four attempts on one connection: throttling is not the point here
+    // Three failures on one connection would close it (docs/security.md): not what this test is about.
+    loginThrottle: { delay: 0, maxAttempts: 0 },
     logger,
     transcript: (line) => transcript.push(line),
   });
