@@ -103,6 +103,8 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
   const offset = takeOffset(session);
   // APPE after REST resumes at the offset like STOR; plain APPE appends.
   const append = command === 'APPE' && offset === 0;
+  // Resuming at an offset cuts the file there first: that is a write, not an append.
+  if (!append && !session.may('write', path)) throw new FtpError('permission-denied');
   // One stat before the 150: a directory is refused up front (not with 150 then 550),
   // and a restart offset must lie inside an existing file.
   const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
