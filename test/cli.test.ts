@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -130,4 +130,10 @@ test('a port in use: exit 1 with a clear message', async (t) => {
   const result = await run(process.execPath, [CLI, '--root', await tempDir(t), '--port', String(port)]);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
+});
+
+test('docs/cli.md documents every flag of the table', async () => {
+  const doc = await readFile(join(import.meta.dirname, '..', 'docs', 'cli.md'), 'utf8');
+  const missing = flags.filter((flag) => !doc.includes(`\`--${flag.name}`)).map((flag) => `--${flag.name}`);
+  assert.deepEqual(missing, [], 'add these flags to a table in docs/cli.md');
 });
