@@ -19,6 +19,10 @@ const options = {
   root,
   users: [{ username, password }],
   passive: { portRange: { min: Number(min), max: Number(max) } },
+  // Every benchmark client comes from 127.0.0.1 (500 concurrent sessions, 1,000 idle
+  // ones): a host expecting that many from one address raises this limit
+  // (docs/security.md), as the peers' defaults have none.
+  limits: { maxConnectionsPerAddress: 0 },
 };
 // Explicit FTPS, not required (as the peers' launchers do). Servers without
 // TLS support ignore the option; the benchmark checks FEAT for AUTH TLS.
