@@ -11,6 +11,7 @@ import { LocalFileSystem } from './fs/local.js';
 import type { FileSystem } from './fs/types.js';
 import { HookRunner, type HookName, type HookTypes } from './hooks.js';
 import { Log } from './logger.js';
+import { endGracefully } from './net/linger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
@@ -173,13 +174,12 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private accept(socket: Socket): void {
     socket.on('error', () => undefined); // a reset before the session exists is not an error
     if (this.draining) {
-      socket.end(`${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
       return;
     }
     const refusal = this.admitConnection(socket);
     if (refusal) {
-      socket.end(`${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
       return;
     }
     this.counters.totalConnections++;

@@ -81,7 +81,13 @@ export async function runTransfer(
     session.say(ReplyCode.CannotOpenDataConnection, 'noDataConnection');
     return;
   }
-  const { options, events } = session.server;
+  if (session.inputClosed) {
+    // The client closed its control connection before this transfer began.
+    setup.close();
+    session.say(ReplyCode.TransferAborted, 'transferAborted');
+    return;
+  }
+  const { options } = session.server;
   const transfer = new Transfer(info);
   session.transfer = transfer;
   session.resetTimer();
