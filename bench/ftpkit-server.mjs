@@ -19,10 +19,11 @@ const options = {
   root,
   users: [{ username, password }],
   passive: { portRange: { min: Number(min), max: Number(max) } },
-  // Every benchmark client comes from 127.0.0.1 (500 concurrent sessions, 1,000 idle
-  // ones): a host expecting that many from one address raises this limit
-  // (docs/security.md), as the peers' defaults have none.
-  limits: { maxConnectionsPerAddress: 0 },
+  // Parity with the peers' launchers: no connection limits, no throttling
+  // (the benchmark opens 1,000 sessions from one address).
+  limits: { maxConnections: 0, maxConnectionsPerAddress: 0 },
+  loginThrottle: false,
+  antiFlood: false,
 };
 // Explicit FTPS, not required (as the peers' launchers do). Servers without
 // TLS support ignore the option; the benchmark checks FEAT for AUTH TLS.
