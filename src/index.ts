@@ -11,6 +11,7 @@ export {
 } from './options.js';
 export type {
   AbortReason,
+  AttributeChange,
   FtpServerEvents,
   LoginFailureReason,
   SessionEvent,
@@ -19,8 +20,10 @@ export type {
 } from './events.js';
 export type {
   CommandHookContext,
+  CommandVerdict,
   ConnectHook,
   ConnectHookContext,
+  ConnectVerdict,
   DisconnectHook,
   HookName,
   HookOptions,
@@ -31,6 +34,7 @@ export type {
   PreCommandHook,
   UploadCommitContext,
   UploadCommitHook,
+  UploadVerdict,
 } from './hooks.js';
 export { FtpError, errorKind, errorToReply, isFtpError, type FtpErrorKind } from './errors.js';
 export type { Authenticate, AuthRequest, FtpUser, PathRule, Permission, UserLimits } from './auth/types.js';
@@ -56,3 +60,14 @@ export { ReplyCode, type ReplyCodeName, type ReplyCodeValue } from './protocol/r
 export { defaultReplyTexts } from './protocol/reply-texts.js';
 export { defaultMessages, type MessageKey, type Messages } from './protocol/messages.js';
 export type { Logger } from './logger.js';
+export type { FtpSession, TransferStatus } from './session/info.js';
+export {
+  diagnosticsChannels,
+  type CommandTrace,
+  type SessionCloseMessage,
+  type SessionLoginFailedMessage,
+  type SessionLoginMessage,
+  type SessionOpenMessage,
+  type TransferTrace,
+} from './diagnostics.js';
+export type { BandwidthOptions, ProgressOptions } from './limits/options.js';

@@ -1,7 +1,8 @@
 import { isIP } from 'node:net';
-import type { Authenticate, FtpUser } from './auth/types.js';
+import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
+import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
@@ -93,6 +94,12 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> {
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Limits for every user; a user's own `limits` override them field by field. */
+  userLimits?: UserLimits;
+  /** Server-wide upload and download rates, shared by all sessions. */
+  bandwidth?: BandwidthOptions;
+  /** How often `transferProgress` events fire. */
+  progress?: ProgressOptions;
 }
 
 export interface ResolvedOptions<U extends FtpUser = FtpUser> {
@@ -118,6 +125,9 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> {
   logger: Logger | undefined;
   transcript: FtpServerOptions['transcript'];
   hooks: HookOptions<U>;
+  userLimits: ResolvedLimitOptions['userLimits'];
+  bandwidth: ResolvedLimitOptions['bandwidth'];
+  progress: ResolvedLimitOptions['progress'];
 }
 
 /** Thrown by the constructor with every problem found in the options at once. */
@@ -144,6 +154,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   for (const [i, user] of (options.users ?? []).entries()) {
     check(typeof user?.username === 'string' && user.username.length > 0, `users[${i}].username must be a non-empty string`);
     check(typeof user?.password === 'string', `users[${i}].password must be a string`);
+    checkUserLimits(user?.limits, `users[${i}].limits`, problems);
   }
   const hasStorage = options.filesystem !== undefined || options.root !== undefined;
   const usersHaveStorage = (options.users ?? []).every((u) => u.filesystem !== undefined || u.root !== undefined);
@@ -167,6 +178,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const limits = resolveLimitOptions(options, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -200,6 +212,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...limits,
   };
 }
 
