@@ -26,8 +26,8 @@ export type AbortReason = 'abor' | 'disconnect' | 'error' | 'timeout' | 'shutdow
  */
 export type LoginFailureReason = 'bad-credentials' | 'auth-error' | 'auth-timeout' | 'throttled' | 'not-allowed' | 'no-storage';
 
-/** What SITE CHMOD (`mode`) or MFMT / SITE UTIME (`mtime`) changed. */
-export type AttributeChange = { attribute: 'mode'; mode: number } | { attribute: 'mtime'; mtime: Date };
+/** What SITE CHMOD / MFF UNIX.mode (`mode`), MFMT / SITE UTIME / MFF modify (`modified`) or MFCT / MFF create (`created`) changed. */
+export type AttributeChange = { attribute: 'mode'; mode: number } | { attribute: 'modified' | 'created'; time: Date };
 
 export interface TransferEvent<U extends FtpUser = FtpUser> extends SessionEvent<U> {
   direction: TransferDirection;
@@ -59,7 +59,7 @@ export interface FtpServerEvents<U extends FtpUser = FtpUser> {
   directoryCreated: (event: SessionEvent<U> & { path: string }) => void;
   directoryRemoved: (event: SessionEvent<U> & { path: string }) => void;
   renamed: (event: SessionEvent<U> & { from: string; to: string }) => void;
-  /** Permissions (SITE CHMOD) or modification time (MFMT, SITE UTIME) of `path` changed. */
+  /** Permissions (SITE CHMOD, MFF) or a time (MFMT, MFCT, MFF, SITE UTIME) of `path` changed. */
   attributesChanged: (event: SessionEvent<U> & { command: string; path: string } & AttributeChange) => void;
   disconnect: (event: SessionEvent<U> & { reason: string }) => void;
   /** Something failed that the host may want to know about; the server keeps running. */

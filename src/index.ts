@@ -71,3 +71,6 @@ export {
   type TransferTrace,
 } from './diagnostics.js';
 export type { BandwidthOptions, ProgressOptions } from './limits/options.js';
+export type { AntiFloodOptions, ConnectionLimitOptions, LockoutOptions, LoginThrottleOptions } from './security/options.js';
+export { AddressList } from './net/cidr.js';
+export { VERSION } from './version.js';

@@ -1,11 +1,13 @@
 import { isIP } from 'node:net';
 import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
+import { resolveExtensionOptions, type ExtensionOptions, type ResolvedExtensionOptions } from './extension-options.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
 import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
+import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -60,7 +62,7 @@ export interface TimeoutOptions {
   hook?: number;
 }
 
-export interface FtpServerOptions<U extends FtpUser = FtpUser> {
+export interface FtpServerOptions<U extends FtpUser = FtpUser> extends ExtensionOptions<U> {
   /** Address to listen on (default "127.0.0.1"). */
   host?: string;
   /** Port to listen on (default 2121; 0 picks a free one). */
@@ -100,9 +102,17 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> {
   bandwidth?: BandwidthOptions;
   /** How often `transferProgress` events fire. */
   progress?: ProgressOptions;
+  /** Total and per-address connection limits (docs/security.md). */
+  limits?: ConnectionLimitOptions;
+  /** Delay after a failed login, attempts per connection, lockouts (false: off). */
+  loginThrottle?: LoginThrottleOptions | false;
+  /** Commands-per-second limit with a temporary ban (false: off). */
+  antiFlood?: AntiFloodOptions | false;
+  /** Name ftpkit and its version in the default 220 greeting (default false). */
+  greetingVersion?: boolean;
 }
 
-export interface ResolvedOptions<U extends FtpUser = FtpUser> {
+export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U>, ResolvedSecurityOptions {
   host: string;
   port: number;
   authenticate: Authenticate<U> | undefined;
@@ -158,12 +168,13 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   }
   const hasStorage = options.filesystem !== undefined || options.root !== undefined;
   const usersHaveStorage = (options.users ?? []).every((u) => u.filesystem !== undefined || u.root !== undefined);
+  const hasVirtualHosts = (options.virtualHosts ?? []).length > 0;
   check(
-    hasStorage || options.authenticate !== undefined || ((options.users ?? []).length > 0 && usersHaveStorage),
+    hasStorage || hasVirtualHosts || options.authenticate !== undefined || ((options.users ?? []).length > 0 && usersHaveStorage),
     'set root or filesystem (or give every user a root or filesystem)',
   );
   check(
-    options.authenticate !== undefined || (options.users ?? []).length > 0 || Boolean(options.anonymous),
+    options.authenticate !== undefined || (options.users ?? []).length > 0 || Boolean(options.anonymous) || hasVirtualHosts,
     'nobody can log in: set authenticate, users or anonymous',
   );
   const portRange = parsePortRange(options.passive?.portRange, problems);
@@ -179,6 +190,8 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     'maxLineLength must be an integer of at least 512',
   );
   const limits = resolveLimitOptions(options, problems);
+  const security = resolveSecurityOptions(options, problems);
+  const extensions = resolveExtensionOptions(options, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -213,6 +226,8 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     transcript: options.transcript,
     hooks: options.hooks ?? {},
     ...limits,
+    ...security,
+    ...extensions,
   };
 }
 

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { FtpUser } from './auth/types.js';
 import { createCommandTable } from './commands/index.js';
 import { createSiteTable } from './commands/site.js';
+import { disableCommands } from './commands/switches.js';
 import type { CommandSpec } from './commands/spec.js';
 import type { CommandTable } from './commands/table.js';
 import { PassivePortPool } from './data/port-pool.js';
@@ -12,14 +13,19 @@ import type { FileSystem } from './fs/types.js';
 import type { Throttle } from './data/byte-counter.js';
 import { HookRunner, type HookName, type HookTypes } from './hooks.js';
 import { LimitRegistry } from './limits/registry.js';
+import { uploadAllowance } from './limits/upload-guard.js';
 import { Log } from './logger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
+import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
 import type { FtpSession } from './session/info.js';
+import { SecurityGuard } from './security/guard.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { StatsCounter, type ServerStats } from './stats.js';
 import { attachTranscript } from './transcript.js';
+import { VERSION } from './version.js';
+import { accessOptions } from './virtual-hosts.js';
 
 export type { ServerStats } from './stats.js';
 
@@ -45,6 +51,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   readonly passivePorts: PassivePortPool;
   /** Rate buckets and quota ledgers, per user and server-wide. */
   readonly limits: LimitRegistry;
+  /** Connection limits, bans, login throttling, anti-flood (docs/security.md). */
+  readonly security: SecurityGuard;
   draining = false;
 
   private readonly servers: Server[] = [];
@@ -62,8 +70,11 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.hooks = new HookRunner<FtpUser>(this.options.hooks, () => this.options.timeouts.hook);
     this.commands = createCommandTable();
     this.siteCommands = createSiteTable();
+    disableCommands(this.commands, this.siteCommands, this.options.disabledCommands);
     this.passivePorts = new PassivePortPool(this.options.passive.portRange);
     this.limits = new LimitRegistry(this.options);
+    const text = (key: MessageKey) => this.options.messages[key] ?? defaultMessages[key];
+    this.security = new SecurityGuard(this.options, text, (error, session) => this.reportError(error, session));
     if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
   }
 
@@ -192,9 +203,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     void this.greet(session);
   }
 
-  /** Connection-level refusal (limits): the 421 text, or undefined to accept. */
-  protected admitConnection(_socket: Socket): string | undefined {
-    return undefined;
+  /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */
+  protected admitConnection(socket: Socket): string | undefined {
+    return this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
   }
 
   private async greet(session: Session): Promise<void> {
@@ -215,7 +226,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
       }
       session.resumeReading();
     }
-    const greeting = this.options.greeting ?? session.t('greeting');
+    const greeting = this.options.greeting ?? session.t(this.options.greetingVersion ? 'greetingVersion' : 'greeting', { version: VERSION });
     session.reply(ReplyCode.ServiceReady, greeting);
   }
 
@@ -232,6 +243,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   sessionClosed(session: Session, reason: string): void {
     if (!this.sessionSet.delete(session)) return;
+    this.security.connectionClosed(session.remoteAddress);
     if (session.user) {
       session.emit('logout', { user: session.user, reason });
       this.sessionLoggedOut(session, session.user, false);
@@ -247,21 +259,32 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   async filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined> {
     if (user.filesystem) return user.filesystem;
-    const configured = this.options.filesystem;
+    const access = accessOptions(session); // the virtual host's storage, when HOST chose one
+    const configured = access.filesystem;
     if (typeof configured === 'function') return configured(user, session);
     if (configured && user.root === undefined) return configured;
-    const root = user.root ?? this.options.root;
+    const root = user.root ?? access.root;
     if (root === undefined) return undefined;
     let fs = this.localFileSystems.get(root);
     if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root)));
     return fs;
   }
 
-  async loginFailed(_session: Session, _username: string, _reason: LoginFailureReason): Promise<void> {
-    // Throttling (delay, lockout) is layered on here.
+  async loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void> {
+    await this.security.loginFailed(session, username, reason);
+  }
+
+  loginAllowed(session: Session, username: string): boolean {
+    return this.security.loginAllowed(session, username);
+  }
+
+  commandReceived(session: Session): string | undefined {
+    return this.security.commandReceived(session);
   }
 
   admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+    const refusal = this.security.admit(session, user);
+    if (refusal) return refusal;
     const { maxSessions } = this.limits.limitsOf(user);
     if (maxSessions !== undefined && this.sessionsOf(user.username) >= maxSessions) {
       return { code: ReplyCode.NotLoggedIn, message: session.t('tooManyUserSessions'), close: false };
@@ -269,11 +292,16 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return undefined;
   }
 
+  uploadLimit(session: Session, _path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }> {
+    return uploadAllowance(session);
+  }
+
   throttleFor(session: Session, direction: TransferDirection): Throttle | undefined {
     return this.limits.throttleFor(session.user, direction);
   }
 
-  sessionLoggedIn(_session: Session, user: FtpUser): void {
+  sessionLoggedIn(session: Session, user: FtpUser): void {
+    this.security.loggedIn(session);
     this.sessionsByUser.set(user.username, (this.sessionsByUser.get(user.username) ?? 0) + 1);
     this.limits.loggedIn(user);
   }

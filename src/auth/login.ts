@@ -4,7 +4,9 @@ import { guardFileSystem, untilAborted } from '../fs/guard.js';
 import type { FileSystem } from '../fs/types.js';
 import { HookTimeoutError, withTimeout } from '../hooks.js';
 import type { Session } from '../session/session.js';
+import { accessOptions } from '../virtual-hosts.js';
 import { staticUsers } from './static-users.js';
+import { userProblem } from './validate-user.js';
 
 export type LoginResult = { ok: true; user: FtpUser; filesystem: FileSystem } | { ok: false; reason: LoginFailureReason };
 
@@ -21,8 +23,11 @@ export function isAnonymousName(name: string): boolean {
  */
 export async function authenticateSession(session: Session, username: string, password: string): Promise<LoginResult> {
   const { options } = session.server;
-  const anonymous = options.anonymous && isAnonymousName(username);
-  let user: FtpUser | null | undefined;
+  // A locked-out address or name is refused without asking the host: no more guesses.
+  if (session.server.loginAllowed && !session.server.loginAllowed(session, username)) return { ok: false, reason: 'throttled' };
+  const access = accessOptions(session); // the virtual host's logins, when HOST chose one
+  const anonymous = access.anonymous && isAnonymousName(username);
+  let user: FtpUser | null | undefined | false;
   const controller = new AbortController();
   const onEnd = () => controller.abort(session.signal.reason);
   session.signal.addEventListener('abort', onEnd, { once: true });
@@ -31,15 +36,15 @@ export async function authenticateSession(session: Session, username: string, pa
       user = {
         username: 'anonymous',
         anonymous: true,
-        permissions: options.anonymous?.writable ? 'all' : 'read-only',
-        ...(options.anonymous?.root !== undefined ? { root: options.anonymous.root } : {}),
-        ...(options.anonymous?.filesystem !== undefined ? { filesystem: options.anonymous.filesystem } : {}),
+        permissions: access.anonymous?.writable ? 'all' : 'read-only',
+        ...(access.anonymous?.root !== undefined ? { root: access.anonymous.root } : {}),
+        ...(access.anonymous?.filesystem !== undefined ? { filesystem: access.anonymous.filesystem } : {}),
       } as FtpUser;
     } else {
-      const authenticate = options.authenticate ?? staticUsers<FtpUser>(options.users as never);
+      const authenticate = access.authenticate ?? staticUsers<FtpUser>(access.users as never);
       const certificate = 'getPeerCertificate' in session.socket ? session.socket.getPeerCertificate() : undefined;
       // The time limit, and the session's end, settle PASS even if the hook never does.
-      const pending = Promise.resolve().then(() =>
+      const pending: Promise<FtpUser | null | undefined | false> = Promise.resolve().then(() =>
         authenticate({
           username,
           password,
@@ -59,8 +64,11 @@ export async function authenticateSession(session: Session, username: string, pa
   } finally {
     session.signal.removeEventListener('abort', onEnd);
   }
-  if (!user || typeof user !== 'object' || typeof user.username !== 'string') {
-    return { ok: false, reason: 'bad-credentials' };
+  if (user === null || user === undefined || user === false) return { ok: false, reason: 'bad-credentials' };
+  const problem = userProblem(user);
+  if (problem) {
+    session.server.reportError(new TypeError(`authenticate returned an unusable user: ${problem}`), session);
+    return { ok: false, reason: 'auth-error' };
   }
   try {
     const filesystem = await session.server.filesystemFor(user, session);

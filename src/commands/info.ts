@@ -64,7 +64,7 @@ export const OPTS = command({
   argument: 'required',
   feat: 'UTF8',
   help: 'OPTS <sp> command [<sp> options]',
-  handler({ session, argument }) {
+  async handler({ session, argument }) {
     const [name = '', ...rest] = argument.trim().split(/\s+/);
     const value = rest.join(' ');
     switch (name.toUpperCase()) {
@@ -88,8 +88,15 @@ export const OPTS = command({
         session.reply(ReplyCode.CommandOkay, `MLST OPTS ${[...facts].map((f) => (f === 'unix.mode' ? 'UNIX.mode' : f) + ';').join('')}`);
         return;
       }
-      default:
+      default: {
+        // OPTS for another command (OPTS HASH, OPTS MODE...) goes to that command's spec.
+        const spec = session.server.commands.lookup(name.toUpperCase());
+        if (spec?.opts && (!spec.enabled || spec.enabled(session))) {
+          await spec.opts({ session, command: spec.name, verb: name.toUpperCase(), argument: value, path: '' }, value);
+          return;
+        }
         session.say(ReplyCode.ArgumentSyntaxError, 'optsUnknown');
+      }
     }
   },
 });
@@ -122,7 +129,7 @@ function statusLines(session: Session): string[] {
     session.t('statusHeader'),
     `Connected from ${session.remoteAddress}`,
     session.user ? `Logged in as ${session.user.username}` : 'Not logged in',
-    `TYPE: ${session.type === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; transfer MODE: Stream`,
+    `TYPE: ${session.type === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; transfer MODE: ${session.mode === 'Z' ? 'Deflate' : 'Stream'}`,
     `Control connection: ${session.secure ? 'TLS' : 'plain'}; data protection: ${session.protectedData ? 'private' : 'clear'}`,
     data,
     session.t('statusFooter'),

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
+import { compressSteps } from '../data/deflate.js';
 import { runTransfer } from '../data/transfer.js';
 import { FtpError } from '../errors.js';
 import type { FileStat } from '../fs/types.js';
@@ -87,7 +88,7 @@ async function list(session: Session, command: string, path: string, format: For
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
     const counter = transfer.count();
-    await pipeline(Readable.from(render(session, dir, entries, format, transfer.signal)), counter, stream);
+    await pipeline([Readable.from(render(session, dir, entries, format, transfer.signal)), counter, ...compressSteps(session), stream]);
   });
 }
 

@@ -144,7 +144,7 @@ async function carry(
       // the data connection was cut to stop the upload.
       reason = transfer.reason ?? 'disconnect';
       code = ReplyCode.TransferAborted;
-      session.say(code, 'transferAborted');
+      session.say(code, transfer.reason === 'timeout' ? 'transferStalled' : 'transferAborted');
     } else {
       // The storage error decided the reply, so it decides the reason too.
       reason = transfer.failure ?? (stream === undefined || isConnectionError(error) ? 'disconnect' : 'error');

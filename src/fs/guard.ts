@@ -12,6 +12,7 @@ const CONTEXT_ARGUMENT: Readonly<Record<string, number>> = {
   rmdir: 1,
   rename: 2,
   setModifiedTime: 2,
+  setCreatedTime: 2,
   chmod: 2,
   hash: 2,
   availableSpace: 1,

@@ -133,6 +133,10 @@ export class MemoryFileSystem implements FileSystem {
     this.lookup(path).mtime = time;
   }
 
+  async setCreatedTime(path: string, time: Date): Promise<void> {
+    this.lookup(path).created = time;
+  }
+
   async chmod(path: string, mode: number): Promise<void> {
     this.lookup(path).mode = mode & 0o7777;
   }

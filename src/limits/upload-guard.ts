@@ -1,5 +1,6 @@
 import { errorKind, FtpError } from '../errors.js';
 import type { ChunkCheck } from '../data/byte-counter.js';
+import type { FileStat } from '../fs/types.js';
 import { usedBytes } from '../fs/usage.js';
 import type { Session } from '../session/session.js';
 
@@ -20,7 +21,7 @@ const NO_GUARD: UploadGuard = { check: undefined, created: false, release: () =>
  * `quotaBytes`. Uploads of the same user running at once share the quota: each
  * chunk is counted against one ledger, so together they cannot overshoot it.
  */
-export async function guardUpload(session: Session, path: string, mode: { offset: number; append: boolean }): Promise<UploadGuard> {
+export async function guardUpload(session: Session, path: string, mode: { offset: number; append: boolean; existing?: FileStat | null | undefined }): Promise<UploadGuard> {
   const user = session.user!;
   const fs = session.fs!;
   const { limits } = session.server;
@@ -28,13 +29,14 @@ export async function guardUpload(session: Session, path: string, mode: { offset
   if (maxFileSize === undefined && quotaBytes === undefined) return NO_GUARD;
 
   const ctx = session.fsContext();
-  const existing = await fs.stat(path, ctx).then(
-    (stat) => (stat.type === 'file' ? stat.size : 0),
-    (error: unknown) => {
-      if (errorKind(error) === 'not-found') return undefined;
-      throw error;
-    },
-  );
+  const stat =
+    mode.existing !== undefined
+      ? mode.existing
+      : await fs.stat(path, ctx).catch((error: unknown) => {
+          if (errorKind(error) === 'not-found') return null;
+          throw error;
+        });
+  const existing = stat === null ? undefined : stat.type === 'file' ? stat.size : 0;
   const size = existing ?? 0;
   const startsAt = mode.append ? size : mode.offset;
   const replaces = mode.append ? 0 : Math.max(0, size - mode.offset);
@@ -80,4 +82,22 @@ export async function guardUpload(session: Session, path: string, mode: { offset
     return undefined;
   };
   return { check, created: existing === undefined, release };
+}
+
+/**
+ * How many bytes one more upload could still add for this session's user
+ * (ALLO): the maximum file size, and what is left of the quota. Infinity when
+ * neither limits the user.
+ */
+export async function uploadAllowance(session: Session): Promise<{ bytes: number; kind: 'quota-exceeded' }> {
+  const user = session.user!;
+  const { limits } = session.server;
+  const { maxFileSize, quotaBytes } = limits.limitsOf(user);
+  let bytes = maxFileSize ?? Infinity;
+  if (quotaBytes !== undefined) {
+    const ledger = limits.ledgerOf(user);
+    const used = await (ledger.measured ?? usedBytes(session.fs!, session.fsContext()));
+    bytes = Math.min(bytes, quotaBytes - used - ledger.pending);
+  }
+  return { bytes: Math.max(0, bytes), kind: 'quota-exceeded' };
 }

@@ -58,6 +58,8 @@ export const ReplyCode = {
   NotImplemented: 502,
   BadSequence: 503,
   ParameterNotImplemented: 504,
+  /** RFC 1639: LPRT with an address family the server does not support. */
+  AddressFamilyNotSupported: 521,
   NetworkProtocolNotSupported: 522,
   NotLoggedIn: 530,
   NeedAccountForStoring: 532,
@@ -72,6 +74,8 @@ export const ReplyCode = {
   FileNameNotAllowed: 553,
   InvalidRestartPosition: 554,
   TypeOrStructureMismatch: 555,
+  /** draft-bryan-ftpext-hash: HASH refused by policy (file too large to hash). */
+  HashPolicyRefused: 556,
 
   // 6yz: protected replies (RFC 2228)
   IntegrityProtectedReply: 631,

@@ -2,6 +2,7 @@ import type { FtpUser } from '../auth/types.js';
 import type { CommandContext, CommandSpec } from '../commands/spec.js';
 import { errorToReply } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { parseCommandLine } from './command-line.js';
 import type { Session } from './session.js';
 
 /**
@@ -12,9 +13,7 @@ import type { Session } from './session.js';
  */
 export async function dispatch(session: Session, line: string): Promise<void> {
   const { server } = session;
-  const space = line.indexOf(' ');
-  const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
-  const argument = space === -1 ? '' : line.slice(space + 1);
+  const { verb, argument } = parseCommandLine(line);
   const spec = server.commands.lookup(verb);
   const command = spec?.name ?? verb;
 

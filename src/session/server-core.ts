@@ -39,10 +39,16 @@ export interface ServerCore {
   filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined>;
   /** Rate buckets and quota ledgers, per user and server-wide. */
   readonly limits: LimitRegistry;
+  /** How many bytes one more upload may still add for this user (maximum file size, quota left). */
+  uploadLimit(session: Session, path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }>;
   /** The rate limit of a transfer (user and server buckets), or undefined. */
   throttleFor(session: Session, direction: TransferDirection): Throttle | undefined;
   /** After a refused login: throttling (delay, lockout, 421) lives here. */
   loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void>;
+  /** Whether a login may be tried now (lockouts); false fails it as 'throttled' without asking the host. */
+  loginAllowed?(session: Session, username: string): boolean;
+  /** Counts each received command line (anti-flood): a 421 text closes the session. */
+  commandReceived?(session: Session): string | undefined;
   /** Last word on an authenticated user (session limits, addresses, TLS): a refusal, or undefined. */
   admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined;
   sessionLoggedIn(session: Session, user: FtpUser): void;

@@ -13,6 +13,7 @@ import { formatReply } from '../protocol/reply-format.js';
 import { defaultMessages, fillMessage, type MessageKey } from '../protocol/messages.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { defaultReplyTexts } from '../protocol/reply-texts.js';
+import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
 import { LineReader } from './line-reader.js';
@@ -20,9 +21,13 @@ import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
 
 type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[K]>[0];
+/** An event's own fields (without session and seq); distributive, so union payloads keep their variants. */
+type EventFields<K extends keyof FtpServerEvents> = EventPayload<K> extends infer P ? (P extends unknown ? Omit<P, 'session' | 'seq'> : never) : never;
 
 /** Commands pipelined during a transfer beyond this many pause reading. */
 const MAX_QUEUED_LINES = 64;
+/** A line this many times the limit is abuse, not a mistake: the session is closed. */
+const ABUSIVE_LINE_FACTOR = 64;
 
 /**
  * One control connection: reads command lines, runs them one at a time through
@@ -77,7 +82,13 @@ export class Session implements FtpSession {
   private lastCode: number | undefined;
   private readonly lifetime = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+  /** The login timeout counts from the connection (or REIN), not from the last command. */
+  private loginDeadline: number;
+  private readonly onData = (chunk: Buffer) => {
+    this.reader.push(chunk);
+    // A line that never ends is never reported as too long: catch it while it grows.
+    if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+  };
 
   constructor(
     readonly server: ServerCore,
@@ -96,6 +107,7 @@ export class Session implements FtpSession {
       overflow: (length) => this.onOverflow(length),
     });
     socket.setNoDelay(true);
+    this.loginDeadline = Date.now() + server.options.timeouts.login;
     this.attach(socket);
     this.resetTimer();
   }
@@ -133,7 +145,7 @@ export class Session implements FtpSession {
   }
 
   /** Reports an event of this session: stats, diagnostics channels, then listeners (with `session` and `seq`). */
-  emit<K extends keyof FtpServerEvents>(event: K, fields: Omit<EventPayload<K>, 'session' | 'seq'>): void {
+  emit<K extends keyof FtpServerEvents>(event: K, fields: EventFields<K>): void {
     this.server.observe(this, event, fields);
   }
 
@@ -150,7 +162,8 @@ export class Session implements FtpSession {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
-    this.socket.write(formatReply(code, body));
+    // After OPTS UTF8 OFF, names go back in the single-byte form they came in.
+    this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {
       this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
     }
@@ -262,6 +275,7 @@ export class Session implements FtpSession {
     this.epsvAll = false;
     this.mlstFacts = undefined;
     this.closeDataSetup();
+    this.loginDeadline = Date.now() + this.server.options.timeouts.login;
     this.resetTimer();
   }
 
@@ -269,7 +283,8 @@ export class Session implements FtpSession {
   resetTimer(): void {
     if (this.closing) return;
     const { login, idle } = this.server.options.timeouts;
-    const ms = this.user ? idle : login;
+    // Before login the deadline is fixed: commands must not keep an anonymous connection alive.
+    const ms = this.user ? idle : Math.min(login, Math.max(0, this.loginDeadline - Date.now()));
     if (this.timer) {
       clearTimeout(this.timer);
     }
@@ -321,7 +336,7 @@ export class Session implements FtpSession {
   };
 
   private onLine(line: string): void {
-    if (this.closing) return;
+    if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
       void this.run(line);
@@ -337,14 +352,43 @@ export class Session implements FtpSession {
   }
 
   private onOverflow(length: number): void {
+    if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
-    if (length > this.server.options.maxLineLength * 64) {
+    if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
       this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
       this.end('line too long');
       return;
     }
     if (this.busy) this.queue.push('\0overflow');
     else this.say(ReplyCode.SyntaxError, 'lineTooLong');
+  }
+
+  /** Anti-flood: true (and the session closed with 421) when the server says this line is one too many. */
+  private flooding(): boolean {
+    const refusal = this.server.commandReceived?.(this);
+    if (refusal === undefined) return false;
+    this.reply(ReplyCode.ServiceNotAvailable, refusal);
+    this.end('command flood');
+    return true;
+  }
+
+  /**
+   * Waits while the client is not reading its replies: a client that pipelines
+   * commands without reading must not make the server buffer replies without
+   * bound. Reading pauses once the queue fills, so the client is slowed down.
+   */
+  private async repliesDrained(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.closing) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
   }
 
   /** Runs a command and then whatever was queued behind it, in order. */
@@ -354,6 +398,7 @@ export class Session implements FtpSession {
     while (next !== undefined && !this.closing) {
       if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
       else await this.runNow(next);
+      await this.repliesDrained();
       next = this.queue.shift();
       if (this.queue.length === MAX_QUEUED_LINES - 1) this.socket.resume();
     }
@@ -405,7 +450,6 @@ function describeLine(session: Session, line: string): { command: string; argume
 
 /** The verb of a command line, upper-cased. */
 export function verbOf(line: string): string {
-  const space = line.indexOf(' ');
-  return (space === -1 ? line : line.slice(0, space)).toUpperCase();
+  return parseCommandLine(line).verb;
 }
 

@@ -64,6 +64,7 @@ test('failed logins carry their reason; logout carries why', async (t) => {
   let mode = 'refuse';
   const { port, server } = await startServer(t, {
     timeouts: { auth: 150 },
+    loginThrottle: false, // three failures in a row are the point here
     authenticate: ({ username, password }) => {
       if (mode === 'throw') throw new Error('directory offline');
       if (mode === 'hang') return new Promise(() => undefined);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { FtpServer, LocalFileSystem, MemoryFileSystem, type FtpServerOptions, type FtpUser } from '../../src/index.js';
+import { FtpServer, LocalFileSystem, MemoryFileSystem, type FileSystem, type FsContext, type FtpServerOptions, type FtpUser } from '../../src/index.js';
 import type { MemoryFiles } from '../../src/fs/memory.js';
 
 export interface Started<U extends FtpUser = FtpUser> {
@@ -69,4 +69,12 @@ export async function startServer<U extends FtpUser = FtpUser>(t: TestContext, o
   t.after(close);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, port: address.port, host: address.address, url: `ftp://test:test@${host}:${address.port}`, root, memory, close };
+}
+
+/** A file's bytes read straight from a filesystem (no FTP involved), for assertions. */
+export async function fileBytes(fs: FileSystem, path: string): Promise<Buffer> {
+  const ctx = { session: undefined, user: { username: 'test' }, signal: new AbortController().signal } as unknown as FsContext;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await fs.read(path, { start: 0 }, ctx)) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }
