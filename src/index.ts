@@ -9,6 +9,7 @@ export {
   type StaticUser,
   type TimeoutOptions,
 } from './options.js';
+export type { ExtensionOptions, HashFeatureOptions, ModeZOptions, VirtualHost } from './extension-options.js';
 export type {
   AbortReason,
   AttributeChange,

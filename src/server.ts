@@ -15,6 +15,7 @@ import { HookRunner, type HookName, type HookTypes } from './hooks.js';
 import { LimitRegistry } from './limits/registry.js';
 import { uploadAllowance } from './limits/upload-guard.js';
 import { Log } from './logger.js';
+import { endGracefully } from './net/linger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
@@ -186,13 +187,12 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private accept(socket: Socket): void {
     socket.on('error', () => undefined); // a reset before the session exists is not an error
     if (this.draining) {
-      socket.end(`${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
       return;
     }
     const refusal = this.admitConnection(socket);
     if (refusal) {
-      socket.end(`${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
       return;
     }
     const id = String(++this.nextId).padStart(6, '0');

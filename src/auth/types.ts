@@ -36,7 +36,10 @@ export interface PathRule {
   path: string;
   allow?: readonly Permission[];
   deny?: readonly Permission[];
-  /** Apply to everything below `path` too (default true). */
+  /**
+   * true (default): `path` and everything below it. false: `path` and the
+   * entries directly in it, not deeper (a rule for one folder's files).
+   */
   recursive?: boolean;
 }
 

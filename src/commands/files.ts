@@ -3,6 +3,7 @@ import { formatTimeVal } from '../protocol/list-format.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { quotePath } from '../protocol/reply-format.js';
 import { looksLikeTimeAndPath, mdtmSetTime } from './modify-facts.js';
+import type { Session } from '../session/session.js';
 import { command } from './spec.js';
 
 export const DELE = command({
@@ -76,11 +77,23 @@ export const RNTO = command({
       session.say(ReplyCode.BadSequence, 'renameFirst');
       return;
     }
+    // Renaming over an existing entry replaces it: that needs 'write' there, as STOR would.
+    if (!session.may('write', path) && (await exists(session, path))) throw new FtpError('permission-denied');
     await session.fs!.rename(from, path, session.fsContext());
     session.emit('renamed', { from, to: path });
     session.say(ReplyCode.FileActionOkay, 'renameOk');
   },
 });
+
+async function exists(session: Session, path: string): Promise<boolean> {
+  return session.fs!.stat(path, session.fsContext()).then(
+    () => true,
+    (error: unknown) => {
+      if (errorKind(error) === 'not-found') return false;
+      throw error;
+    },
+  );
+}
 
 export const SIZE = command({
   name: 'SIZE',

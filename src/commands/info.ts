@@ -4,6 +4,7 @@ import { formatListLine } from '../protocol/list-format.js';
 import { selectFacts } from '../protocol/mlsx.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
+import { stripListFlags } from './listing.js';
 import { command } from './spec.js';
 
 export const SYST = command({
@@ -85,7 +86,8 @@ export const OPTS = command({
       case 'MLST': {
         const facts = selectFacts(value);
         session.mlstFacts = facts;
-        session.reply(ReplyCode.CommandOkay, `MLST OPTS ${[...facts].map((f) => (f === 'unix.mode' ? 'UNIX.mode' : f) + ';').join('')}`);
+        const list = [...facts].map((f) => (f === 'unix.mode' ? 'UNIX.mode' : f) + ';').join('');
+        session.reply(ReplyCode.CommandOkay, list === '' ? 'MLST OPTS' : `MLST OPTS ${list}`);
         return;
       }
       default: {
@@ -155,7 +157,9 @@ export const STAT = command({
       session.say(ReplyCode.NotLoggedIn, 'notLoggedIn');
       return;
     }
-    const path = session.resolve(argument.trim());
+    // `STAT -la dir` as clients send it: ls flags are not a path (LIST does the same).
+    const target = stripListFlags(argument);
+    const path = session.resolve(target === '' ? '.' : target);
     if (!session.may('list', path)) {
       session.say(ReplyCode.FileUnavailable, 'permissionDenied');
       return;

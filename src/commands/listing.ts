@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { compressSteps } from '../data/deflate.js';
 import { runTransfer } from '../data/transfer.js';
@@ -67,6 +68,10 @@ async function* render(session: Session, dir: string, entries: Iterable<FileStat
     if (text.length >= 64 * 1024) {
       yield Buffer.from(text, encoding);
       text = '';
+      // A fast client and a fast store would otherwise keep this loop in
+      // microtasks until the socket pushes back, starving every other session
+      // (and the host) of I/O: let the event loop run between batches.
+      await setImmediate();
     }
   }
   if (text !== '') yield Buffer.from(text, encoding);

@@ -88,6 +88,12 @@ export async function runTransfer(
     session.say(ReplyCode.CannotOpenDataConnection, 'noDataConnection');
     return;
   }
+  if (session.inputClosed) {
+    // The client closed its control connection before this transfer began.
+    setup.close();
+    session.say(ReplyCode.TransferAborted, 'transferAborted');
+    return;
+  }
   const transfer = new Transfer(info);
   transfer.throttle = session.server.throttleFor(session, info.direction);
   const base = { direction: info.direction, command: info.command, path: info.path, offset: info.offset };

@@ -2,6 +2,7 @@ import type { FtpUser } from '../auth/types.js';
 import type { CommandContext, CommandSpec } from '../commands/spec.js';
 import { errorToReply } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { isSecretCommand, redactLine } from '../security/redact.js';
 import { parseCommandLine } from './command-line.js';
 import type { Session } from './session.js';
 
@@ -17,11 +18,12 @@ export async function dispatch(session: Session, line: string): Promise<void> {
   const spec = server.commands.lookup(verb);
   const command = spec?.name ?? verb;
 
+  const secret = isSecretCommand(verb);
   if (server.events.listenerCount('command') > 0) {
-    session.emit('command', { command, argument: command === 'PASS' ? '********' : argument });
+    session.emit('command', secret ? { command: verb.slice(0, 4), argument: '********' } : { command, argument });
   }
   if (server.log.verbose) {
-    session.log.debug('command', command === 'PASS' ? 'PASS ********' : line);
+    session.log.debug('command', redactLine(verb, line));
   }
 
   // Any command but RNTO ends a pending rename (RFC 959: RNTO must follow RNFR).

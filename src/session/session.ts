@@ -16,6 +16,7 @@ import { defaultReplyTexts } from '../protocol/reply-texts.js';
 import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
+import { endGracefully } from '../net/linger.js';
 import { LineReader } from './line-reader.js';
 import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
@@ -76,7 +77,7 @@ export class Session implements FtpSession {
   private busy = false;
   private closing = false;
   private quitAfterTransfer = false;
-  /** The client half-closed: answer what it sent, then close. */
+  /** The client half-closed: answer what it sent (but start no transfer), then close. */
   private inputEnded = false;
   private seq = 0;
   private lastCode: number | undefined;
@@ -119,6 +120,11 @@ export class Session implements FtpSession {
 
   get closed(): boolean {
     return this.closing;
+  }
+
+  /** The client closed its side of the control connection: no new transfer may start. */
+  get inputClosed(): boolean {
+    return this.inputEnded;
   }
 
   /** Context for filesystem calls; `signal` defaults to the session's lifetime. */
@@ -328,6 +334,10 @@ export class Session implements FtpSession {
 
   private readonly onSocketEnd = () => {
     this.inputEnded = true;
+    // A client that closes its control connection is gone: a dying client closes
+    // both connections, and its data EOF would pass for the end of an upload.
+    // Stop the transfer rather than store what may be a truncated file.
+    this.transfer?.abort('disconnect');
     if (!this.busy) this.end('client closed', 'disconnect');
   };
 
@@ -430,12 +440,8 @@ export class Session implements FtpSession {
     this.transfer?.abort(transferReason ?? 'disconnect');
     this.closeDataSetup();
     this.lifetime.abort(new Error(`session closed: ${reason}`));
-    const socket = this.socket;
-    if (!socket.destroyed) {
-      // Let the last reply go out, then make sure the socket does not linger.
-      socket.end();
-      setTimeout(() => socket.destroy(), 2000).unref();
-    }
+    // Let the last reply go out, then make sure the socket does not linger.
+    endGracefully(this.socket);
     this.server.sessionClosed(this, reason);
   }
 }

@@ -25,6 +25,12 @@ test('extension flags map onto the options', () => {
   assert.deepEqual(options.modeZ, { level: 9 });
   assert.deepEqual(options.hash, { maxBytes: 1000 });
   assert.equal(options.mdtmSetsTime, true);
+  assert.deepEqual(parseCli(['--hash-algorithms', 'crc32, SHA-1', '--hash-concurrency', '2']).options.hash, {
+    algorithms: ['CRC32', 'SHA-1'],
+    default: 'CRC32',
+    concurrency: 2,
+  });
+  assert.throws(() => parseCli(['--hash-algorithms', 'SHA-3']), /unknown algorithm SHA-3/);
   assert.equal(parseCli(['--no-mode-z', '--no-hash']).options.modeZ, false);
   assert.equal(parseCli(['--no-hash']).options.hash, false);
   assert.throws(() => parseCli(['--vhost', 'nodir']), /NAME=DIR/);

@@ -95,6 +95,13 @@ test('without virtual hosts HOST is not offered: 502, not in FEAT or HELP', asyn
   assert.equal((await c.cmd('HOST a.example')).code, 502);
 });
 
+test('host names compare without case, and an IPv6 literal with or without brackets', async () => {
+  const { hostKey } = await import('../../src/extension-options.js');
+  assert.equal(hostKey(' FTP.Example.COM '), 'ftp.example.com');
+  assert.equal(hostKey('[2001:DB8::1]'), '2001:db8::1');
+  assert.equal(hostKey('2001:db8::1'), '2001:db8::1');
+});
+
 test('virtual host options are validated', async () => {
   const { FtpServer, FtpOptionsError } = await import('../../src/index.js');
   assert.throws(

@@ -26,8 +26,10 @@ test('obsolete mail commands are 502 with a reason, before and after login, and 
   assert.match(one.text, /obsolete/);
 });
 
-test('CLNT is stored on the session and seen by events; it needs an argument', async (t) => {
-  const { port, server } = await startServer(t);
+test('CLNT is stored on the session, seen by events and logged; it needs an argument', async (t) => {
+  const logged: unknown[] = [];
+  const note = (fields: object, msg?: string) => void logged.push({ ...fields, msg });
+  const { port, server } = await startServer(t, { logger: { debug: note, info: note, warn: note, error: note } });
   const seen: (string | undefined)[] = [];
   server.on('login', ({ session }: { session: SessionInfo }) => seen.push(session.clientName));
   const c = await RawClient.connect(port);
@@ -39,6 +41,7 @@ test('CLNT is stored on the session and seen by events; it needs an argument', a
   assert.deepEqual(seen, ['FileZilla 3.66.4']);
   assert.equal(server.sessions[0]?.clientName, 'FileZilla 3.66.4');
   assert.ok((await c.cmd('FEAT')).lines.includes(' CLNT'));
+  assert.ok(logged.some((entry) => (entry as { client?: string }).client === 'FileZilla 3.66.4'), JSON.stringify(logged));
 });
 
 test('AVBL and ALLO follow the filesystem: absent without availableSpace, checked with it', async (t) => {

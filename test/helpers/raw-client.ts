@@ -103,10 +103,15 @@ export class RawClient {
   /** Resolves when the server closes the connection. */
   async waitClosed(timeoutMs = 5000): Promise<void> {
     if (this.ended) return;
-    await Promise.race([
-      once(this.socket, 'close'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('connection not closed')), timeoutMs)),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        once(this.socket, 'close'),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('connection not closed')), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** EPSV, then a connected data socket. */
@@ -141,6 +146,11 @@ export class RawClient {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  /** Vanishes the rude way: a TCP reset instead of a FIN. */
+  reset(): void {
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
 
   private onData(chunk: string): void {
