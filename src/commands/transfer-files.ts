@@ -90,8 +90,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     check &&
       ((chunk, total) => {
         const error = check(chunk, total);
-        if (error) transfer.failure = 'limit';
-        return error;
+        return error && (transfer.fail('limit', error) as Error);
       }),
   );
   const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
@@ -107,14 +106,15 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
   if (!session.server.hooks.has('beforeUploadCommit')) return;
   const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes, offset: start, append });
   if (outcome.kind === 'continue') return;
-  transfer.failure = 'rejected';
+  if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
+  const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
+  const refusal =
+    outcome.kind === 'failed'
+      ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
+      : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
+  transfer.fail('rejected', refusal);
   if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
-  if (outcome.kind === 'failed') {
-    session.server.reportError(outcome.error, session);
-    throw new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError });
-  }
-  const code = outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
-  throw new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
+  throw refusal;
 }
 
 /**

@@ -34,6 +34,8 @@ export class Transfer {
   reason: AbortReason | undefined;
   /** Why it failed from inside, when the body knows better than "error" (limit, rejected). */
   failure: AbortReason | undefined;
+  /** The error that decides the reply of such a failure, even if the client left meanwhile. */
+  failureError: unknown;
   private readonly controller = new AbortController();
   private counter: ByteCounter | undefined;
   private settle!: () => void;
@@ -57,6 +59,15 @@ export class Transfer {
   count(check?: ChunkCheck): ByteCounter {
     this.counter = new ByteCounter(check, this.throttle);
     return this.counter;
+  }
+
+  /** The body failed for a known reason (a limit, a veto): that error answers the client. */
+  fail(reason: AbortReason, error: unknown): unknown {
+    if (!this.failure) {
+      this.failure = reason;
+      this.failureError = error;
+    }
+    return error;
   }
 
   abort(reason: AbortReason): void {
@@ -145,16 +156,17 @@ async function carry(
       reason = error.reason === 'timeout' ? 'timeout' : 'disconnect';
       code = ReplyCode.CannotOpenDataConnection;
       session.reply(code, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
-    } else if (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted'))) {
+    } else if (!transfer.failure && (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted')))) {
       // A deliberate storage refusal (quota, veto) keeps its own reply even though
       // the data connection was cut to stop the upload.
       reason = transfer.reason ?? 'disconnect';
       code = ReplyCode.TransferAborted;
       session.say(code, transfer.reason === 'timeout' ? 'transferStalled' : 'transferAborted');
     } else {
-      // The storage error decided the reply, so it decides the reason too.
+      // A limit or a veto came first (even if the client then left), else the
+      // storage error decided the reply, so it decides the reason too.
       reason = transfer.failure ?? (stream === undefined || isConnectionError(error) ? 'disconnect' : 'error');
-      const reply = errorToReply(error);
+      const reply = errorToReply(transfer.failure ? transfer.failureError : error);
       code = reply.code;
       if (code === ReplyCode.LocalError) session.server.reportError(error, session);
       session.reply(code, reply.text);

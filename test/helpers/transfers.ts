@@ -66,3 +66,12 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what =
     await delay(10);
   }
 }
+
+/** Polls an async `check` until it resolves true (or fails after `timeoutMs`). */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
