@@ -1,10 +1,13 @@
 import { isIP } from 'node:net';
-import type { Authenticate, FtpUser } from './auth/types.js';
+import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
+import { resolveExtensionOptions, type ExtensionOptions, type ResolvedExtensionOptions } from './extension-options.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
+import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
+import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
 import { resolveTlsOptions, type FtpTlsOptions, type ResolvedTlsOptions } from './tls/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
@@ -60,7 +63,7 @@ export interface TimeoutOptions {
   hook?: number;
 }
 
-export interface FtpServerOptions<U extends FtpUser = FtpUser> {
+export interface FtpServerOptions<U extends FtpUser = FtpUser> extends ExtensionOptions<U> {
   /** Address to listen on (default "127.0.0.1"). */
   host?: string;
   /** Port to listen on (default 2121; 0 picks a free one). */
@@ -94,11 +97,25 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> {
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Limits for every user; a user's own `limits` override them field by field. */
+  userLimits?: UserLimits;
+  /** Server-wide upload and download rates, shared by all sessions. */
+  bandwidth?: BandwidthOptions;
+  /** How often `transferProgress` events fire. */
+  progress?: ProgressOptions;
+  /** Total and per-address connection limits (docs/security.md). */
+  limits?: ConnectionLimitOptions;
+  /** Delay after a failed login, attempts per connection, lockouts (false: off). */
+  loginThrottle?: LoginThrottleOptions | false;
+  /** Commands-per-second limit with a temporary ban (false: off). */
+  antiFlood?: AntiFloodOptions | false;
+  /** Name ftpkit and its version in the default 220 greeting (default false). */
+  greetingVersion?: boolean;
   /** FTPS: certificate and policy. Enables AUTH TLS on `listen()` ports and `listenImplicitTls()`. */
   tls?: FtpTlsOptions;
 }
 
-export interface ResolvedOptions<U extends FtpUser = FtpUser> {
+export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U>, ResolvedSecurityOptions {
   host: string;
   port: number;
   authenticate: Authenticate<U> | undefined;
@@ -121,6 +138,9 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> {
   logger: Logger | undefined;
   transcript: FtpServerOptions['transcript'];
   hooks: HookOptions<U>;
+  userLimits: ResolvedLimitOptions['userLimits'];
+  bandwidth: ResolvedLimitOptions['bandwidth'];
+  progress: ResolvedLimitOptions['progress'];
   tls: ResolvedTlsOptions | undefined;
 }
 
@@ -148,15 +168,17 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   for (const [i, user] of (options.users ?? []).entries()) {
     check(typeof user?.username === 'string' && user.username.length > 0, `users[${i}].username must be a non-empty string`);
     check(typeof user?.password === 'string', `users[${i}].password must be a string`);
+    checkUserLimits(user?.limits, `users[${i}].limits`, problems);
   }
   const hasStorage = options.filesystem !== undefined || options.root !== undefined;
   const usersHaveStorage = (options.users ?? []).every((u) => u.filesystem !== undefined || u.root !== undefined);
+  const hasVirtualHosts = (options.virtualHosts ?? []).length > 0;
   check(
-    hasStorage || options.authenticate !== undefined || ((options.users ?? []).length > 0 && usersHaveStorage),
+    hasStorage || hasVirtualHosts || options.authenticate !== undefined || ((options.users ?? []).length > 0 && usersHaveStorage),
     'set root or filesystem (or give every user a root or filesystem)',
   );
   check(
-    options.authenticate !== undefined || (options.users ?? []).length > 0 || Boolean(options.anonymous),
+    options.authenticate !== undefined || (options.users ?? []).length > 0 || Boolean(options.anonymous) || hasVirtualHosts,
     'nobody can log in: set authenticate, users or anonymous',
   );
   const portRange = parsePortRange(options.passive?.portRange, problems);
@@ -171,6 +193,9 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const limits = resolveLimitOptions(options, problems);
+  const security = resolveSecurityOptions(options, problems);
+  const extensions = resolveExtensionOptions(options, problems);
   const tls = resolveTlsOptions(options.tls, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
@@ -205,6 +230,9 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...limits,
+    ...security,
+    ...extensions,
     tls,
   };
 }

@@ -2,36 +2,36 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { FtpUser } from './auth/types.js';
 import { createCommandTable } from './commands/index.js';
 import { createSiteTable } from './commands/site.js';
+import { disableCommands } from './commands/switches.js';
 import type { CommandSpec } from './commands/spec.js';
 import type { CommandTable } from './commands/table.js';
 import { PassivePortPool } from './data/port-pool.js';
-import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason } from './events.js';
+import { publishSessionEvent } from './diagnostics.js';
+import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason, type TransferDirection } from './events.js';
 import { LocalFileSystem } from './fs/local.js';
 import type { FileSystem } from './fs/types.js';
+import type { Throttle } from './data/byte-counter.js';
 import { HookRunner, type HookName, type HookTypes } from './hooks.js';
+import { LimitRegistry } from './limits/registry.js';
+import { uploadAllowance } from './limits/upload-guard.js';
 import { Log } from './logger.js';
+import { endGracefully } from './net/linger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
+import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
+import type { FtpSession } from './session/info.js';
+import { SecurityGuard } from './security/guard.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
+import { StatsCounter, type ServerStats } from './stats.js';
 import { startImplicitTls } from './tls/control.js';
 import { TlsEngine } from './tls/engine.js';
 import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
+import { VERSION } from './version.js';
+import { accessOptions } from './virtual-hosts.js';
 
-export interface ServerStats {
-  /** Sessions open now. */
-  connections: number;
-  /** Sessions logged in now. */
-  loggedIn: number;
-  totalConnections: number;
-  logins: number;
-  failedLogins: number;
-  transfers: number;
-  failedTransfers: number;
-  bytesDownloaded: number;
-  bytesUploaded: number;
-}
+export type { ServerStats } from './stats.js';
 
 export interface CloseOptions {
   /** How long transfers in flight may run before they are cut (ms, default 0). */
@@ -53,6 +53,10 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   readonly siteCommands: CommandTable;
   readonly log: Log;
   readonly passivePorts: PassivePortPool;
+  /** Rate buckets and quota ledgers, per user and server-wide. */
+  readonly limits: LimitRegistry;
+  /** Connection limits, bans, login throttling, anti-flood (docs/security.md). */
+  readonly security: SecurityGuard;
   draining = false;
 
   private readonly servers: Server[] = [];
@@ -61,7 +65,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private readonly localFileSystems = new Map<string, LocalFileSystem>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
-  private readonly counters = { totalConnections: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesDownloaded: 0, bytesUploaded: 0 };
+  private readonly counters = new StatsCounter();
 
   constructor(options: FtpServerOptions<U>) {
     super();
@@ -70,8 +74,11 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.hooks = new HookRunner<FtpUser>(this.options.hooks, () => this.options.timeouts.hook);
     this.commands = createCommandTable();
     this.siteCommands = createSiteTable();
+    disableCommands(this.commands, this.siteCommands, this.options.disabledCommands);
     this.passivePorts = new PassivePortPool(this.options.passive.portRange);
-    this.countEvents();
+    this.limits = new LimitRegistry(this.options);
+    const text = (key: MessageKey) => this.options.messages[key] ?? defaultMessages[key];
+    this.security = new SecurityGuard(this.options, text, (error, session) => this.reportError(error, session));
     if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
   }
 
@@ -81,8 +88,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   /** Open sessions, for host control (`session.close()`, `session.abortTransfer()`). */
-  get sessions(): readonly Session[] {
-    return [...this.sessionSet] as unknown as Session[];
+  get sessions(): readonly FtpSession<U>[] {
+    return [...this.sessionSet] as unknown as FtpSession<U>[];
   }
 
   /**
@@ -142,10 +149,27 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.siteCommands.register(spec);
   }
 
+  /** Counters since the server started, and what is open now. */
   stats(): ServerStats {
     let loggedIn = 0;
-    for (const session of this.sessionSet) if (session.user) loggedIn++;
-    return { connections: this.sessionSet.size, loggedIn, ...this.counters };
+    let activeTransfers = 0;
+    for (const session of this.sessionSet) {
+      if (session.user) loggedIn++;
+      if (session.transfer) activeTransfers++;
+    }
+    return this.counters.snapshot({ connections: this.sessionSet.size, loggedIn, activeTransfers });
+  }
+
+  /**
+   * Where every session event goes: the stats, the diagnostics channels, then
+   * the listeners (only built when someone listens), with the per-session seq.
+   */
+  observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void {
+    this.counters.record(event, fields);
+    publishSessionEvent(event, () => ({ session, ...fields }));
+    if (this.listenerCount(event) === 0) return;
+    const payload = { session, seq: session.nextSeq(), ...fields };
+    (this.events.emit as (e: K, p: object) => boolean)(event, payload);
   }
 
   /**
@@ -168,7 +192,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     while (Date.now() < deadline && [...this.sessionSet].some((s) => s.transfer)) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, deadline - Date.now())));
     }
-    for (const session of this.sessionSet) session.close(session.t('shuttingDown'));
+    for (const session of this.sessionSet) session.close(session.t('shuttingDown'), ReplyCode.ServiceNotAvailable, 'shutdown');
     await stopped;
     // Sockets end gracefully; wait for the sessions to be gone (bounded).
     const until = Date.now() + 3000;
@@ -179,24 +203,34 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   private accept(socket: Socket, implicitTls = false): void {
     socket.on('error', () => undefined); // a reset before the session exists is not an error
+    // A plain 421 means nothing to a client expecting TLS (implicit): it is just closed.
     if (this.draining) {
-      // A plain 421 means nothing to a client expecting TLS (implicit): just close.
       if (implicitTls) socket.destroy();
-      else socket.end(`${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      else endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
       return;
     }
     const refusal = this.admitConnection(socket);
     if (refusal) {
       if (implicitTls) socket.destroy();
-      else socket.end(`${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      else endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
       return;
     }
-    this.openSession(socket, implicitTls ? (session) => this.implicitTls(session) : undefined);
+    const id = String(++this.nextId).padStart(6, '0');
+    const session = new Session(this, socket, id);
+    this.sessionSet.add(session);
+    this.log.debug('session', 'connected', { id, address: session.remoteAddress });
+    session.emit('connection', {});
+    if (!implicitTls) {
+      void this.greet(session);
+      return;
+    }
+    // Implicit FTPS: the handshake comes before the greeting.
+    void this.startImplicitTls(session).then((secured) => {
+      if (secured && !session.closed) return this.greet(session);
+    });
   }
 
-  /** Implicit FTPS: the handshake comes before the greeting; false ends the session quietly. */
-  private async implicitTls(session: Session): Promise<boolean> {
+  private async startImplicitTls(session: Session): Promise<boolean> {
     let engine: TlsEngine;
     try {
       engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection);
@@ -208,23 +242,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return !session.closed && (await startImplicitTls(session, engine));
   }
 
-  private openSession(socket: Socket, prepare?: (session: Session) => Promise<boolean>): void {
-    this.counters.totalConnections++;
-    const id = String(++this.nextId).padStart(6, '0');
-    const session = new Session(this, socket, id);
-    this.sessionSet.add(session);
-    this.log.debug('session', 'connected', { id, address: session.remoteAddress });
-    session.emit('connection', {});
-    if (!prepare) void this.greet(session);
-    else
-      void prepare(session).then((ready) => {
-        if (ready && !session.closed) return this.greet(session);
-      });
-  }
-
-  /** Connection-level refusal (limits): the 421 text, or undefined to accept. */
-  protected admitConnection(_socket: Socket): string | undefined {
-    return undefined;
+  /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */
+  protected admitConnection(socket: Socket): string | undefined {
+    return this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
   }
 
   private async greet(session: Session): Promise<void> {
@@ -238,16 +258,19 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
         return;
       }
       if (outcome.kind === 'reply') {
-        session.close(outcome.message ?? session.t('tooManyConnections'), outcome.code ?? ReplyCode.ServiceNotAvailable);
+        // `{ close: true }` alone drops the connection without a word.
+        const silent = outcome.code === undefined && outcome.message === undefined;
+        session.close(silent ? undefined : (outcome.message ?? session.t('connectionRefused')), outcome.code ?? ReplyCode.ServiceNotAvailable);
         return;
       }
       session.resumeReading();
     }
-    const greeting = this.options.greeting ?? session.t('greeting');
+    const greeting = this.options.greeting ?? session.t(this.options.greetingVersion ? 'greetingVersion' : 'greeting', { version: VERSION });
     session.reply(ReplyCode.ServiceReady, greeting);
   }
 
   reportError(error: unknown, session?: Session): void {
+    this.counters.error();
     this.log.error('server', 'error', { session: session?.id, error: error instanceof Error ? error.message : String(error) });
     this.events.emit('error', { error, session });
   }
@@ -259,7 +282,11 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   sessionClosed(session: Session, reason: string): void {
     if (!this.sessionSet.delete(session)) return;
-    if (session.user) this.sessionLoggedOut(session, session.user, false);
+    this.security.connectionClosed(session.remoteAddress);
+    if (session.user) {
+      session.emit('logout', { user: session.user, reason });
+      this.sessionLoggedOut(session, session.user, false);
+    }
     this.log.debug('session', 'disconnected', { id: session.id, reason });
     session.emit('disconnect', { reason });
     if (this.hooks.has('onDisconnect')) {
@@ -271,21 +298,36 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   async filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined> {
     if (user.filesystem) return user.filesystem;
-    const configured = this.options.filesystem;
+    const access = accessOptions(session); // the virtual host's storage, when HOST chose one
+    const configured = access.filesystem;
     if (typeof configured === 'function') return configured(user, session);
     if (configured && user.root === undefined) return configured;
-    const root = user.root ?? this.options.root;
+    const root = user.root ?? access.root;
     if (root === undefined) return undefined;
     let fs = this.localFileSystems.get(root);
     if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root)));
     return fs;
   }
 
-  async loginFailed(_session: Session, _username: string, _reason: LoginFailureReason): Promise<void> {
-    // Throttling (delay, lockout) is layered on here.
+  async loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void> {
+    await this.security.loginFailed(session, username, reason);
+  }
+
+  loginAllowed(session: Session, username: string): boolean {
+    return this.security.loginAllowed(session, username);
+  }
+
+  commandReceived(session: Session): string | undefined {
+    return this.security.commandReceived(session);
   }
 
   admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+    const refusal = this.security.admit(session, user);
+    if (refusal) return refusal;
+    const { maxSessions } = this.limits.limitsOf(user);
+    if (maxSessions !== undefined && this.sessionsOf(user.username) >= maxSessions) {
+      return { code: ReplyCode.NotLoggedIn, message: session.t('tooManyUserSessions'), close: false };
+    }
     return tlsLoginRefusal(session, user);
   }
 
@@ -294,39 +336,31 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return tlsCommandPolicy(session, spec, argument);
   }
 
-  uploadLimit(session: Session): { bytes: number; kind: 'quota-exceeded' | 'no-space' } {
-    return { bytes: session.user?.limits?.maxFileSize ?? Infinity, kind: 'quota-exceeded' };
+  uploadLimit(session: Session, _path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }> {
+    return uploadAllowance(session);
   }
 
-  sessionLoggedIn(_session: Session, user: FtpUser): void {
+  throttleFor(session: Session, direction: TransferDirection): Throttle | undefined {
+    return this.limits.throttleFor(session.user, direction);
+  }
+
+  sessionLoggedIn(session: Session, user: FtpUser): void {
+    this.security.loggedIn(session);
     this.sessionsByUser.set(user.username, (this.sessionsByUser.get(user.username) ?? 0) + 1);
+    this.limits.loggedIn(user);
   }
 
   sessionLoggedOut(_session: Session, user: FtpUser, _explicit = true): void {
     const count = (this.sessionsByUser.get(user.username) ?? 1) - 1;
-    if (count <= 0) this.sessionsByUser.delete(user.username);
-    else this.sessionsByUser.set(user.username, count);
+    if (count > 0) this.sessionsByUser.set(user.username, count);
+    else {
+      this.sessionsByUser.delete(user.username);
+      this.limits.forget(user.username);
+    }
   }
 
   /** Sessions currently logged in as `username`. */
   sessionsOf(username: string): number {
     return this.sessionsByUser.get(username) ?? 0;
-  }
-
-  private countEvents(): void {
-    const c = this.counters;
-    const events = this.events;
-    events.on('login', () => void c.logins++);
-    events.on('loginFailed', () => void c.failedLogins++);
-    events.on('transferEnd', ({ direction, bytes }) => {
-      c.transfers++;
-      if (direction === 'upload') c.bytesUploaded += bytes;
-      else c.bytesDownloaded += bytes;
-    });
-    events.on('transferAborted', ({ direction, bytes }) => {
-      c.failedTransfers++;
-      if (direction === 'upload') c.bytesUploaded += bytes;
-      else c.bytesDownloaded += bytes;
-    });
   }
 }

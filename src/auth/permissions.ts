@@ -1,4 +1,4 @@
-import { isWithin } from '../session/paths.js';
+import { isWithin, parentPath, resolvePath } from '../session/paths.js';
 import { ALL_PERMISSIONS, READ_ONLY_PERMISSIONS, type FtpUser, type PathRule, type Permission } from './types.js';
 
 /** The permission set a user has before path rules apply. */
@@ -10,8 +10,10 @@ export function basePermissions(user: FtpUser): ReadonlySet<Permission> {
 }
 
 /**
- * Whether `user` may do `permission` at `path`. The most specific rule whose path
- * covers `path` decides; without one, the user's base permissions do.
+ * Whether `user` may do `permission` at `path` (a normalized virtual path). The
+ * most specific rule whose path covers `path` decides (the deeper rule; at equal
+ * depth, deny); without one, the user's base permissions do. Every command and
+ * every alias of it reaches this through dispatch or `session.may`.
  */
 export function isAllowed(user: FtpUser, permission: Permission, path: string): boolean {
   const rule = mostSpecificRule(user.rules, permission, path);
@@ -24,8 +26,9 @@ function mostSpecificRule(rules: readonly PathRule[] | undefined, permission: Pe
   if (!rules) return undefined;
   let best: { depth: number; verdict: 'allow' | 'deny' } | undefined;
   for (const rule of rules) {
-    const root = normalizeRulePath(rule.path);
-    const applies = rule.recursive === false ? path === root : isWithin(path, root);
+    const root = rulePath(rule);
+    if (root === null) continue;
+    const applies = rule.recursive === false ? path === root || (path !== '/' && parentPath(path) === root) : isWithin(path, root);
     if (!applies) continue;
     const verdict = rule.deny?.includes(permission) ? 'deny' : rule.allow?.includes(permission) ? 'allow' : undefined;
     if (!verdict) continue;
@@ -36,7 +39,18 @@ function mostSpecificRule(rules: readonly PathRule[] | undefined, permission: Pe
   return best?.verdict;
 }
 
-function normalizeRulePath(path: string): string {
-  const trimmed = ('/' + path).replace(/\/+/g, '/').replace(/\/$/, '');
-  return trimmed === '' ? '/' : trimmed;
+const rulePaths = new WeakMap<PathRule, string | null>();
+
+/** A rule's path normalized like a client's ("a//b/../c" → "/a/c"), once per rule; null if it cannot be a path. */
+function rulePath(rule: PathRule): string | null {
+  let path = rulePaths.get(rule);
+  if (path === undefined) {
+    try {
+      path = resolvePath('/', String(rule.path));
+    } catch {
+      path = null;
+    }
+    rulePaths.set(rule, path);
+  }
+  return path;
 }

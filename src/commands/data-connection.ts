@@ -9,13 +9,13 @@ import type { Session } from '../session/session.js';
 import { command } from './spec.js';
 
 /** RFC 2428: after EPSV ALL only EPSV may set up data connections. */
-function refusedByEpsvAll(session: Session): boolean {
+export function refusedByEpsvAll(session: Session): boolean {
   if (!session.epsvAll) return false;
   session.say(ReplyCode.BadSequence, 'epsvAllActive');
   return true;
 }
 
-async function openPassive(session: Session): Promise<PassiveListener> {
+export async function openPassive(session: Session): Promise<PassiveListener> {
   session.closeDataSetup();
   const { options, passivePorts } = session.server;
   const listener = await PassiveListener.open({
@@ -37,7 +37,7 @@ async function openPassive(session: Session): Promise<PassiveListener> {
 }
 
 /** The IPv4 address a PASV reply announces (NAT/Docker: the `passive.address` option). */
-async function announcedAddress(session: Session): Promise<string | undefined> {
+export async function announcedAddress(session: Session): Promise<string | undefined> {
   const configured = session.server.options.passive.address;
   let address = typeof configured === 'function' ? await configured(session) : configured;
   if (address === undefined) address = canonicalAddress(session.localAddress);
@@ -100,7 +100,7 @@ export const EPSV = command({
 });
 
 /** Checks an active-mode target (RFC 2577: no bounce, no privileged ports) and sets it up. */
-function setActiveTarget(session: Session, host: string, port: number): void {
+export function setActiveTarget(session: Session, host: string, port: number): void {
   const { active } = session.server.options;
   if (!active.allowAnyAddress && !sameAddress(host, session.remoteAddress)) {
     session.log.warn('data', 'refused an active connection to another address', { host });
@@ -118,7 +118,7 @@ function setActiveTarget(session: Session, host: string, port: number): void {
   session.say(ReplyCode.CommandOkay, 'portOk');
 }
 
-function activeAllowed(session: Session): boolean {
+export function activeAllowed(session: Session): boolean {
   if (refusedByEpsvAll(session)) return false;
   if (session.server.options.active.enabled) return true;
   session.say(ReplyCode.NotImplemented, 'activeDisabled');
@@ -149,7 +149,8 @@ export const PORT = command({
 export const EPRT = command({
   name: 'EPRT',
   argument: 'required',
-  feat: 'EPRT',
+  // Not announced when active mode is off: clients only try what FEAT lists.
+  feat: (session) => (session.server.options.active.enabled ? 'EPRT' : undefined),
   help: 'EPRT <sp> |protocol|address|port|',
   handler({ session, argument }) {
     if (!activeAllowed(session)) return;

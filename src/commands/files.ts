@@ -1,7 +1,9 @@
-import { FtpError } from '../errors.js';
+import { FtpError, errorKind } from '../errors.js';
 import { formatTimeVal } from '../protocol/list-format.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { quotePath } from '../protocol/reply-format.js';
+import { looksLikeTimeAndPath, mdtmSetTime } from './modify-facts.js';
+import type { Session } from '../session/session.js';
 import { command } from './spec.js';
 
 export const DELE = command({
@@ -75,11 +77,23 @@ export const RNTO = command({
       session.say(ReplyCode.BadSequence, 'renameFirst');
       return;
     }
+    // Renaming over an existing entry replaces it: that needs 'write' there, as STOR would.
+    if (!session.may('write', path) && (await exists(session, path))) throw new FtpError('permission-denied');
     await session.fs!.rename(from, path, session.fsContext());
     session.emit('renamed', { from, to: path });
     session.say(ReplyCode.FileActionOkay, 'renameOk');
   },
 });
+
+async function exists(session: Session, path: string): Promise<boolean> {
+  return session.fs!.stat(path, session.fsContext()).then(
+    () => true,
+    (error: unknown) => {
+      if (errorKind(error) === 'not-found') return false;
+      throw error;
+    },
+  );
+}
 
 export const SIZE = command({
   name: 'SIZE',
@@ -102,8 +116,13 @@ export const MDTM = command({
   permission: 'list',
   feat: 'MDTM',
   help: 'MDTM <sp> pathname',
-  async handler({ session, path }) {
-    const stat = await session.fs!.stat(path, session.fsContext());
+  async handler(ctx) {
+    const { session, path, argument } = ctx;
+    const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
+      if (errorKind(error) === 'not-found' && looksLikeTimeAndPath(argument)) return undefined;
+      throw error;
+    });
+    if (!stat) return mdtmSetTime(ctx); // "MDTM TIME path": a set-time request, not a path
     if (stat.type !== 'file') throw new FtpError('is-a-directory', session.t('notAFile'), { public: true });
     session.reply(ReplyCode.FileStatus, formatTimeVal(stat.mtime));
   },

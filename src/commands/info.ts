@@ -4,6 +4,7 @@ import { formatListLine } from '../protocol/list-format.js';
 import { selectFacts } from '../protocol/mlsx.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
+import { stripListFlags } from './listing.js';
 import { command } from './spec.js';
 
 export const SYST = command({
@@ -64,7 +65,7 @@ export const OPTS = command({
   argument: 'required',
   feat: 'UTF8',
   help: 'OPTS <sp> command [<sp> options]',
-  handler({ session, argument }) {
+  async handler({ session, argument }) {
     const [name = '', ...rest] = argument.trim().split(/\s+/);
     const value = rest.join(' ');
     switch (name.toUpperCase()) {
@@ -85,11 +86,19 @@ export const OPTS = command({
       case 'MLST': {
         const facts = selectFacts(value);
         session.mlstFacts = facts;
-        session.reply(ReplyCode.CommandOkay, `MLST OPTS ${[...facts].map((f) => (f === 'unix.mode' ? 'UNIX.mode' : f) + ';').join('')}`);
+        const list = [...facts].map((f) => (f === 'unix.mode' ? 'UNIX.mode' : f) + ';').join('');
+        session.reply(ReplyCode.CommandOkay, list === '' ? 'MLST OPTS' : `MLST OPTS ${list}`);
         return;
       }
-      default:
+      default: {
+        // OPTS for another command (OPTS HASH, OPTS MODE...) goes to that command's spec.
+        const spec = session.server.commands.lookup(name.toUpperCase());
+        if (spec?.opts && (!spec.enabled || spec.enabled(session))) {
+          await spec.opts({ session, command: spec.name, verb: name.toUpperCase(), argument: value, path: '' }, value);
+          return;
+        }
         session.say(ReplyCode.ArgumentSyntaxError, 'optsUnknown');
+      }
     }
   },
 });
@@ -122,7 +131,7 @@ function statusLines(session: Session): string[] {
     session.t('statusHeader'),
     `Connected from ${session.remoteAddress}`,
     session.user ? `Logged in as ${session.user.username}` : 'Not logged in',
-    `TYPE: ${session.type === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; transfer MODE: Stream`,
+    `TYPE: ${session.type === 'A' ? 'ASCII' : 'BINARY'}; STRUcture: File; transfer MODE: ${session.mode === 'Z' ? 'Deflate' : 'Stream'}`,
     `Control connection: ${session.secure ? 'TLS' : 'plain'}; data protection: ${session.protectedData ? 'private' : 'clear'}`,
     data,
     session.t('statusFooter'),
@@ -148,7 +157,9 @@ export const STAT = command({
       session.say(ReplyCode.NotLoggedIn, 'notLoggedIn');
       return;
     }
-    const path = session.resolve(argument.trim());
+    // `STAT -la dir` as clients send it: ls flags are not a path (LIST does the same).
+    const target = stripListFlags(argument);
+    const path = session.resolve(target === '' ? '.' : target);
     if (!session.may('list', path)) {
       session.say(ReplyCode.FileUnavailable, 'permissionDenied');
       return;

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
+import { compressSteps } from '../data/deflate.js';
 import { runTransfer } from '../data/transfer.js';
 import { FtpError } from '../errors.js';
 import type { FileStat } from '../fs/types.js';
@@ -66,6 +68,10 @@ async function* render(session: Session, dir: string, entries: Iterable<FileStat
     if (text.length >= 64 * 1024) {
       yield Buffer.from(text, encoding);
       text = '';
+      // A fast client and a fast store would otherwise keep this loop in
+      // microtasks until the socket pushes back, starving every other session
+      // (and the host) of I/O: let the event loop run between batches.
+      await setImmediate();
     }
   }
   if (text !== '') yield Buffer.from(text, encoding);
@@ -87,7 +93,7 @@ async function list(session: Session, command: string, path: string, format: For
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
     const counter = transfer.count();
-    await pipeline(Readable.from(render(session, dir, entries, format, transfer.signal)), counter, stream);
+    await pipeline([Readable.from(render(session, dir, entries, format, transfer.signal)), counter, ...compressSteps(session), stream]);
   });
 }
 

@@ -1,6 +1,13 @@
 import { authenticateSession, isAnonymousName } from '../auth/login.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import type { LoginFailureReason } from '../events.js';
+import type { MessageKey } from '../protocol/messages.js';
+import { accessOptions } from '../virtual-hosts.js';
+import { resetHashState } from './hash.js';
 import { command } from './spec.js';
+
+/** Reply texts of failed logins: one text for every credential problem, so none hints whether the user exists. */
+const failureMessage: Partial<Record<LoginFailureReason, MessageKey>> = { 'no-storage': 'noStorage', throttled: 'loginLockedOut' };
 
 export const USER = command({
   name: 'USER',
@@ -14,9 +21,9 @@ export const USER = command({
       return;
     }
     // A new USER starts a new login, as most servers allow (clients re-login).
-    if (session.user) session.logout();
+    if (session.user) session.logout('user');
     session.username = argument;
-    const anonymous = session.server.options.anonymous && isAnonymousName(argument);
+    const anonymous = accessOptions(session).anonymous && isAnonymousName(argument);
     // The same reply for every name: no hint whether the user exists.
     if (anonymous) session.say(ReplyCode.NeedPassword, 'anonymousPassword');
     else session.say(ReplyCode.NeedPassword, 'passwordRequired', { user: argument });
@@ -49,7 +56,7 @@ export const PASS = command({
       session.username = undefined;
       session.emit('loginFailed', { username, reason: result.reason });
       await session.server.loginFailed(session, username, result.reason);
-      if (!session.closed) session.say(ReplyCode.NotLoggedIn, result.reason === 'no-storage' ? 'noStorage' : 'loginFailed');
+      if (!session.closed) session.say(ReplyCode.NotLoggedIn, failureMessage[result.reason] ?? 'loginFailed');
       return;
     }
     const { user, filesystem } = result;
@@ -57,6 +64,9 @@ export const PASS = command({
     if (refusal) {
       session.username = undefined;
       session.emit('loginFailed', { username, reason: 'not-allowed' });
+      // Throttled like a wrong password, so a refusal cannot confirm a password.
+      await session.server.loginFailed(session, username, 'not-allowed');
+      if (session.closed) return;
       session.reply(refusal.code, refusal.message);
       if (refusal.close) session.end('login refused');
       return;
@@ -87,6 +97,7 @@ export const REIN = command({
   help: 'REIN (reinitialize the session)',
   handler({ session }) {
     session.logout();
+    resetHashState(session); // OPTS HASH and RANG end with REIN (draft-bryan-ftpext-hash)
     session.say(ReplyCode.ServiceReady, 'reinitialized');
   },
 });

@@ -1,4 +1,7 @@
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { clearRange } from './hash.js';
+import { answerModeOpts } from './mode-z.js';
+import { answerAllocation } from './space.js';
 import { command } from './spec.js';
 
 /**
@@ -44,11 +47,13 @@ export const MODE = command({
   name: 'MODE',
   beforeLogin: true,
   argument: 'required',
-  help: 'MODE <sp> S',
+  help: 'MODE <sp> S | Z',
+  feat: (session) => (session.server.options.modeZ.enabled ? 'MODE Z' : undefined),
+  opts: answerModeOpts,
   handler({ session, argument }) {
     const mode = argument.trim().toUpperCase();
-    if (mode === 'S') {
-      session.mode = 'S';
+    if (mode === 'S' || (mode === 'Z' && session.server.options.modeZ.enabled)) {
+      session.mode = mode;
       session.say(ReplyCode.CommandOkay, 'modeOk', { mode });
       return;
     }
@@ -68,6 +73,7 @@ export const REST = command({
       return;
     }
     session.restOffset = Number(value);
+    clearRange(session); // REST replaces a RANG range
     session.say(ReplyCode.PendingFurtherInformation, 'restOk', { offset: session.restOffset });
   },
 });
@@ -76,11 +82,11 @@ export const ALLO = command({
   name: 'ALLO',
   argument: 'required',
   help: 'ALLO <sp> bytes [<sp> R <sp> record-size]',
-  handler({ session, argument }) {
+  async handler({ session, argument }) {
     if (!/^\d+(\s+R\s+\d+)?$/i.test(argument.trim())) {
       session.say(ReplyCode.ArgumentSyntaxError, 'argumentRequired', { command: 'ALLO' });
       return;
     }
-    session.say(ReplyCode.CommandSuperfluous, 'allo');
+    await answerAllocation(session, Number(argument.trim().split(/\s+/)[0]));
   },
 });

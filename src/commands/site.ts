@@ -2,6 +2,8 @@ import type { FtpUser } from '../auth/types.js';
 import { helpLines } from '../protocol/feat.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { runSpec } from '../session/dispatch.js';
+import { SITE_CHMOD } from './site-chmod.js';
+import { SITE_UTIME } from './site-utime.js';
 import { command, type CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
 
@@ -23,7 +25,7 @@ export const SITE_HELP = command({
   },
 });
 
-export const builtinSiteCommands: readonly CommandSpec[] = [SITE_HELP];
+export const builtinSiteCommands: readonly CommandSpec[] = [SITE_HELP, SITE_CHMOD, SITE_UTIME];
 
 /**
  * SITE <subcommand> [args]: subcommands live in their own table and go through

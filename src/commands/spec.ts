@@ -47,6 +47,10 @@ export interface CommandSpec {
   help: string;
   /** Whether the command exists for this session (optional filesystem methods, options). */
   enabled?: (session: Session) => boolean;
+  /** Left out of HELP's list (obsolete commands that only answer 502). */
+  hidden?: boolean;
+  /** Handles `OPTS <this command> <value>` (RFC 2389): OPTS HASH, OPTS MODE... */
+  opts?: (ctx: CommandContext, value: string) => void | Promise<void>;
   handler(ctx: CommandContext): void | Promise<void>;
 }
 

@@ -3,11 +3,18 @@ import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
-import { runTransfer, type Transfer } from '../data/transfer.js';
+import { sliceChunks } from '../data/byte-counter.js';
+import { compressSteps, decompressSteps } from '../data/deflate.js';
+import { takeBytes } from '../data/take-bytes.js';
+import { ConfirmedEnd } from '../data/confirmed-end.js';
+import { runTransfer, type Transfer, type TransferInfo } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
+import type { FileStat } from '../fs/types.js';
+import { guardUpload, type UploadGuard } from '../limits/upload-guard.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { baseName, joinPath, parentPath } from '../session/paths.js';
 import type { Session } from '../session/session.js';
+import { rangeOf } from './hash.js';
 import { command } from './spec.js';
 
 function modeName(session: Session): string {
@@ -19,6 +26,13 @@ function takeOffset(session: Session): number {
   const offset = session.restOffset;
   session.restOffset = 0;
   return offset;
+}
+
+/** Uploads into a RANG range are not supported: the filesystem contract writes to the end. */
+function refusedForRange(session: Session): boolean {
+  if (!rangeOf(session)) return false;
+  session.say(ReplyCode.InvalidRestartPosition, 'rangNotForUpload');
+  return true;
 }
 
 function noDataSetup(session: Session): boolean {
@@ -35,10 +49,13 @@ export const RETR = command({
   permission: 'read',
   help: 'RETR <sp> pathname',
   async handler({ session, path }) {
-    const offset = takeOffset(session);
     const fs = session.fs!;
     const stat = await fs.stat(path, session.fsContext());
     if (stat.type !== 'file') throw new FtpError('is-a-directory', session.t('notAFile'), { public: true });
+    // A RANG range (draft-bryan-ftp-range) sends bytes start..end, clipped to the file.
+    const range = rangeOf(session);
+    const offset = range ? Math.min(range.start, stat.size) : takeOffset(session);
+    const length = range ? Math.max(0, Math.min(range.end + 1, stat.size) - offset) : stat.size - offset;
     if (offset > stat.size) {
       session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
       return;
@@ -48,10 +65,11 @@ export const RETR = command({
     const source = opened instanceof Readable ? opened : Readable.from(opened, { objectMode: false });
     source.on('error', () => undefined); // reported through the transfer
     try {
-      const what = `${baseName(path)} (${stat.size - offset} bytes)`;
+      const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
-        await pipelineAsync([source, ...steps, transfer.count(), stream]);
+        const bytes = range ? takeBytes(source, length) : source;
+        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
       });
     } finally {
       source.destroy();
@@ -61,48 +79,83 @@ export const RETR = command({
 
 /**
  * Feeds the data connection into storage and answers only once storage says
- * the bytes are kept. Then the host may still veto (beforeUploadCommit): the
- * file is removed and the client gets the host's 550/553 instead of 226.
+ * the bytes are kept. Limits (maximum file size, quota) are checked on every
+ * chunk; crossing one stops the upload at once with 552, and a file the
+ * upload created is removed (see docs/storage.md, "Partial files"). Then the
+ * host may still veto (beforeUploadCommit): the file is removed (unless the
+ * hook says `keep`) and the client gets the host's 4xx/5xx instead of 226.
  */
-async function receive(session: Session, stream: Duplex, transfer: Transfer, path: string, start: number, append: boolean): Promise<void> {
+async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean): Promise<void> {
   const user = session.user!;
-  const limit = session.server.uploadLimit(session, path);
-  const counter = transfer.count(limit.bytes, () => new FtpError(limit.kind, undefined));
+  const check = guard.check;
+  const counter = transfer.count(
+    check &&
+      ((chunk, total) => {
+        const error = check(chunk, total);
+        return error && (transfer.fail('limit', error) as Error);
+      }),
+  );
   const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
-  const source = pipeline([stream, ...steps, counter], () => undefined) as unknown as Readable;
+  const source = pipeline([stream, new ConfirmedEnd(stream), ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
   const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
-  await session.fs!.write(path, source, { start, append }, ctx);
-  if (counter.errored) throw counter.errored;
-  if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes });
-  if (outcome.kind === 'continue') return;
-  await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
-  if (outcome.kind === 'failed') {
-    session.server.reportError(outcome.error, session);
-    throw new FtpError('permission-denied', 'Upload rejected.', { public: true, code: ReplyCode.FileUnavailable });
+  try {
+    await session.fs!.write(path, source, { start, append }, ctx);
+    if (counter.errored) throw counter.errored;
+  } catch (error) {
+    if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+    throw error;
   }
-  throw new FtpError('permission-denied', outcome.message ?? 'Upload rejected.', { public: true, code: outcome.code ?? ReplyCode.FileUnavailable });
+  if (!session.server.hooks.has('beforeUploadCommit')) return;
+  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes, offset: start, append });
+  if (outcome.kind === 'continue') return;
+  if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
+  const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
+  const refusal =
+    outcome.kind === 'failed'
+      ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
+      : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
+  transfer.fail('rejected', refusal);
+  if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  throw refusal;
+}
+
+/**
+ * Runs an upload with its limits prepared before 150 and released after the
+ * reply. `existing` is the target's stat when the caller already has it
+ * (null: it does not exist).
+ */
+async function upload(session: Session, info: Omit<TransferInfo, 'direction' | 'offset'>, offset: number, append: boolean, existing?: FileStat | null): Promise<void> {
+  const guard = await guardUpload(session, info.path, { offset, append, existing });
+  try {
+    await runTransfer(session, { ...info, direction: 'upload', offset }, (stream, transfer) =>
+      receive(session, stream, transfer, guard, info.path, offset, append),
+    );
+  } finally {
+    guard.release();
+  }
 }
 
 async function store(session: Session, command: 'STOR' | 'APPE', path: string): Promise<void> {
+  if (refusedForRange(session)) return;
   const offset = takeOffset(session);
   // APPE after REST resumes at the offset like STOR; plain APPE appends.
   const append = command === 'APPE' && offset === 0;
-  if (offset > 0) {
-    const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
-      if (errorKind(error) === 'not-found') return undefined;
-      throw error;
-    });
-    if (!stat || stat.type !== 'file' || offset > stat.size) {
-      session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
-      return;
-    }
+  // Resuming at an offset cuts the file there first: that is a write, not an append.
+  if (!append && !session.may('write', path)) throw new FtpError('permission-denied');
+  // One stat before the 150: a directory is refused up front (not with 150 then 550),
+  // and a restart offset must lie inside an existing file.
+  const stat = await session.fs!.stat(path, session.fsContext()).catch((error: unknown) => {
+    if (errorKind(error) === 'not-found') return undefined;
+    throw error;
+  });
+  if (stat?.type === 'directory') throw new FtpError('is-a-directory', session.t('notAFile'), { public: true });
+  if (offset > 0 && (!stat || stat.type !== 'file' || offset > stat.size)) {
+    session.say(ReplyCode.InvalidRestartPosition, 'restInvalid');
+    return;
   }
   if (noDataSetup(session)) return;
   const opening = session.t('openingData', { type: modeName(session), what: baseName(path) });
-  await runTransfer(session, { direction: 'upload', command, path, offset, opening }, (stream, transfer) =>
-    receive(session, stream, transfer, path, offset, append),
-  );
+  await upload(session, { command, path, opening }, offset, append, stat ?? null);
 }
 
 export const STOR = command({
@@ -133,6 +186,7 @@ export const STOU = command({
   permission: 'write',
   help: 'STOU [<sp> name-hint]',
   async handler({ session, argument, path }) {
+    if (refusedForRange(session)) return;
     takeOffset(session);
     const dir = argument.trim() === '' ? session.cwd : parentPath(path);
     const hint = argument.trim() === '' ? 'file' : baseName(path);
@@ -140,11 +194,7 @@ export const STOU = command({
     if (noDataSetup(session)) return;
     const name = baseName(target);
     // RFC 1123 4.1.2.9: the 150 reply names the file as "FILE: name".
-    await runTransfer(
-      session,
-      { direction: 'upload', command: 'STOU', path: target, offset: 0, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) },
-      (stream, transfer) => receive(session, stream, transfer, target, 0, false),
-    );
+    await upload(session, { command: 'STOU', path: target, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) }, 0, false, null);
   },
 });
 

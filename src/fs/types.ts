@@ -28,15 +28,26 @@ export interface FileSystem {
   rename(from: string, to: string, ctx: FsContext): Promise<void>;
 
   // Optional abilities: each switches its commands and FEAT lines on when present.
-  /** MFMT, SITE UTIME. */
+  /** MFMT, MFF modify, SITE UTIME. */
   setModifiedTime?(path: string, time: Date, ctx: FsContext): Promise<void>;
-  /** SITE CHMOD. */
+  /** MFCT, MFF create. */
+  setCreatedTime?(path: string, time: Date, ctx: FsContext): Promise<void>;
+  /** SITE CHMOD, MFF UNIX.mode. */
   chmod?(path: string, mode: number, ctx: FsContext): Promise<void>;
   /** HASH, XCRC, XMD5, XSHA*: a hex digest, computed without streaming through the server. */
   hash?(path: string, options: HashOptions, ctx: FsContext): Promise<string>;
   /** AVBL, ALLO: free bytes available to this user at `path`. */
   availableSpace?(path: string, ctx: FsContext): Promise<number>;
+  /**
+   * Bytes stored in the whole tree, for quotas (`limits.quotaBytes`). Without
+   * it the server adds up a walk of the tree when an upload needs the number.
+   */
+  usedSpace?(ctx: FsContext): Promise<number>;
 }
+
+/** The optional methods, by name: what wrappers forward only when the inner filesystem has them. */
+export const OPTIONAL_FS_METHODS = ['setModifiedTime', 'setCreatedTime', 'chmod', 'hash', 'availableSpace', 'usedSpace'] as const;
+export type OptionalFsMethod = (typeof OPTIONAL_FS_METHODS)[number];
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'other';
 

@@ -22,7 +22,7 @@ export function featLines(session: Session, commands: CommandTable): string[] {
 export function helpLines(session: Session, commands: CommandTable): string[] {
   const verbs: string[] = [];
   for (const spec of commands.all()) {
-    if (spec.enabled && !spec.enabled(session)) continue;
+    if (spec.hidden || (spec.enabled && !spec.enabled(session))) continue;
     verbs.push(spec.name, ...(spec.aliases ?? []));
   }
   verbs.sort();

@@ -58,6 +58,8 @@ export const ReplyCode = {
   NotImplemented: 502,
   BadSequence: 503,
   ParameterNotImplemented: 504,
+  /** RFC 1639: LPRT with an address family the server does not support. */
+  AddressFamilyNotSupported: 521,
   /** RFC 4217: the data connection is refused at this PROT level (PROT P required). */
   ProtSettingRefused: 521,
   NetworkProtocolNotSupported: 522,
@@ -76,6 +78,8 @@ export const ReplyCode = {
   FileNameNotAllowed: 553,
   InvalidRestartPosition: 554,
   TypeOrStructureMismatch: 555,
+  /** draft-bryan-ftpext-hash: HASH refused by policy (file too large to hash). */
+  HashPolicyRefused: 556,
 
   // 6yz: protected replies (RFC 2228)
   IntegrityProtectedReply: 631,

@@ -2,6 +2,8 @@ import type { FtpUser } from '../auth/types.js';
 import type { CommandContext, CommandSpec } from '../commands/spec.js';
 import { errorToReply } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import { isSecretCommand, redactLine } from '../security/redact.js';
+import { parseCommandLine } from './command-line.js';
 import type { Session } from './session.js';
 
 /**
@@ -12,17 +14,16 @@ import type { Session } from './session.js';
  */
 export async function dispatch(session: Session, line: string): Promise<void> {
   const { server } = session;
-  const space = line.indexOf(' ');
-  const verb = (space === -1 ? line : line.slice(0, space)).toUpperCase();
-  const argument = space === -1 ? '' : line.slice(space + 1);
+  const { verb, argument } = parseCommandLine(line);
   const spec = server.commands.lookup(verb);
   const command = spec?.name ?? verb;
 
+  const secret = isSecretCommand(verb);
   if (server.events.listenerCount('command') > 0) {
-    session.emit('command', { command, argument: command === 'PASS' ? '********' : argument });
+    session.emit('command', secret ? { command: verb.slice(0, 4), argument: '********' } : { command, argument });
   }
   if (server.log.verbose) {
-    session.log.debug('command', command === 'PASS' ? 'PASS ********' : line);
+    session.log.debug('command', redactLine(verb, line));
   }
 
   // Any command but RNTO ends a pending rename (RFC 959: RNTO must follow RNFR).
@@ -62,6 +63,8 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
   }
 
   const ctx: CommandContext = { session, command, verb, argument, path: '' };
+  // Hooks see what the client asked for, never a password.
+  const hookArgument = command === 'PASS' ? '********' : argument;
   try {
     if (spec.path) {
       const raw = typeof spec.path === 'function' ? spec.path(argument) : argument;
@@ -72,7 +75,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
       return;
     }
     if (withHooks && server.hooks.has('preCommand')) {
-      const outcome = await server.hooks.run('preCommand', { session, command, verb, argument, path: spec.path ? ctx.path : undefined });
+      const outcome = await server.hooks.run('preCommand', { session, command, verb, argument: hookArgument, path: spec.path ? ctx.path : undefined });
       if (outcome.kind === 'failed') {
         server.reportError(outcome.error, session);
         session.say(ReplyCode.LocalError, 'localError');
@@ -82,7 +85,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
         if (outcome.code !== undefined || outcome.message !== undefined) {
           session.reply(outcome.code ?? ReplyCode.FileUnavailable, outcome.message ?? session.t('permissionDenied'));
         }
-        if (outcome.close) session.end('closed by preCommand hook');
+        if (outcome.close) session.end('closed by preCommand hook', 'host');
         return;
       }
     }
@@ -97,7 +100,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
       session,
       command,
       verb,
-      argument,
+      argument: hookArgument,
       path: spec.path ? ctx.path : undefined,
       code: session.lastReplyCode,
     });

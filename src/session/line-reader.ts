@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Frames the control connection into command lines.
  *
@@ -109,7 +111,10 @@ export class LineReader {
     this.parts = [];
     this.length = 0;
     const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
-    this.handlers.line(bytes.toString(this.encoding));
+    // A line that is not valid UTF-8 (an old client sending Latin-1 names) is read
+    // as Latin-1: every byte survives, where UTF-8 decoding would turn it into U+FFFD.
+    const encoding = this.encoding === 'utf8' && !isUtf8(bytes) ? 'latin1' : this.encoding;
+    this.handlers.line(bytes.toString(encoding));
   }
 
   private stripTelnet(chunk: Buffer): Buffer {

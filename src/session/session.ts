@@ -5,6 +5,7 @@ import { READ_ONLY_PERMISSIONS, type FtpUser, type Permission } from '../auth/ty
 import type { CommandSpec } from '../commands/spec.js';
 import type { DataSetup, DataSocketWrapper } from '../data/data-setup.js';
 import type { Transfer } from '../data/transfer.js';
+import { traceCommand } from '../diagnostics.js';
 import type { AbortReason, FtpServerEvents } from '../events.js';
 import type { FileSystem, FsContext } from '../fs/types.js';
 import type { Log } from '../logger.js';
@@ -12,16 +13,22 @@ import { formatReply } from '../protocol/reply-format.js';
 import { defaultMessages, fillMessage, type MessageKey } from '../protocol/messages.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { defaultReplyTexts } from '../protocol/reply-texts.js';
+import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
-import type { SessionInfo } from './info.js';
+import type { FtpSession, TransferStatus } from './info.js';
+import { endGracefully } from '../net/linger.js';
 import { LineReader } from './line-reader.js';
 import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
 
 type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[K]>[0];
+/** An event's own fields (without session and seq); distributive, so union payloads keep their variants. */
+type EventFields<K extends keyof FtpServerEvents> = EventPayload<K> extends infer P ? (P extends unknown ? Omit<P, 'session' | 'seq'> : never) : never;
 
 /** Commands pipelined during a transfer beyond this many pause reading. */
 const MAX_QUEUED_LINES = 64;
+/** A line this many times the limit is abuse, not a mistake: the session is closed. */
+const ABUSIVE_LINE_FACTOR = 64;
 
 /**
  * One control connection: reads command lines, runs them one at a time through
@@ -29,7 +36,7 @@ const MAX_QUEUED_LINES = 64;
  * transfer runs, the control connection is still read: ABOR, STAT, QUIT and
  * NOOP are answered at once, everything else waits its turn.
  */
-export class Session implements SessionInfo {
+export class Session implements FtpSession {
   readonly id: string;
   readonly startedAt = new Date();
   readonly remoteAddress: string;
@@ -70,13 +77,19 @@ export class Session implements SessionInfo {
   private busy = false;
   private closing = false;
   private quitAfterTransfer = false;
-  /** The client half-closed: answer what it sent, then close. */
+  /** The client half-closed: answer what it sent (but start no transfer), then close. */
   private inputEnded = false;
   private seq = 0;
   private lastCode: number | undefined;
   private readonly lifetime = new AbortController();
   private timer: NodeJS.Timeout | undefined;
-  private readonly onData = (chunk: Buffer) => this.reader.push(chunk);
+  /** The login timeout counts from the connection (or REIN), not from the last command. */
+  private loginDeadline: number;
+  private readonly onData = (chunk: Buffer) => {
+    this.reader.push(chunk);
+    // A line that never ends is never reported as too long: catch it while it grows.
+    if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+  };
 
   constructor(
     readonly server: ServerCore,
@@ -95,6 +108,7 @@ export class Session implements SessionInfo {
       overflow: (length) => this.onOverflow(length),
     });
     socket.setNoDelay(true);
+    this.loginDeadline = Date.now() + server.options.timeouts.login;
     this.attach(socket);
     this.resetTimer();
   }
@@ -106,6 +120,11 @@ export class Session implements SessionInfo {
 
   get closed(): boolean {
     return this.closing;
+  }
+
+  /** The client closed its side of the control connection: no new transfer may start. */
+  get inputClosed(): boolean {
+    return this.inputEnded;
   }
 
   /** Context for filesystem calls; `signal` defaults to the session's lifetime. */
@@ -131,10 +150,9 @@ export class Session implements SessionInfo {
     return ++this.seq;
   }
 
-  emit<K extends keyof FtpServerEvents>(event: K, fields: Omit<EventPayload<K>, 'session' | 'seq'>): void {
-    if (this.server.events.listenerCount(event) === 0) return;
-    const payload = { session: this, seq: this.nextSeq(), ...fields } as EventPayload<K>;
-    (this.server.events.emit as (e: K, p: EventPayload<K>) => boolean)(event, payload);
+  /** Reports an event of this session: stats, diagnostics channels, then listeners (with `session` and `seq`). */
+  emit<K extends keyof FtpServerEvents>(event: K, fields: EventFields<K>): void {
+    this.server.observe(this, event, fields);
   }
 
   /** A message from the catalogue, in the session's language, placeholders filled. */
@@ -150,7 +168,8 @@ export class Session implements SessionInfo {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
-    this.socket.write(formatReply(code, body));
+    // After OPTS UTF8 OFF, names go back in the single-byte form they came in.
+    this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {
       this.emit('reply', { code, text: typeof body === 'string' ? body : body.join('\n') });
     }
@@ -203,21 +222,30 @@ export class Session implements SessionInfo {
     this.socket.resume();
   }
 
+  /** The running transfer, for the host (a snapshot). */
+  get activeTransfer(): TransferStatus | undefined {
+    const t = this.transfer;
+    if (!t) return undefined;
+    const { direction, command, path, offset } = t.info;
+    return { direction, command, path, offset, bytes: t.bytes, startedAt: t.startedAt };
+  }
+
   /** Host control: stop the running transfer (reply 426 to it). */
   abortTransfer(reason: AbortReason = 'host'): boolean {
-    if (!this.transfer) return false;
+    if (!this.transfer || this.transfer.reason) return false;
     this.transfer.abort(reason);
     return true;
   }
 
   /**
-   * Host control: close the session. With a code, the client gets that reply
-   * first (421 by default when a message is given).
+   * Host control: close the session. With a message, the client gets that
+   * reply first (421 unless `code` says otherwise). A running transfer is
+   * aborted with `reason` ("host"; "shutdown" when the server closes).
    */
-  close(message?: string, code: number = ReplyCode.ServiceNotAvailable): void {
+  close(message?: string, code: number = ReplyCode.ServiceNotAvailable, reason: AbortReason = 'host'): void {
     if (this.closing) return;
     if (message !== undefined) this.reply(code, message);
-    this.end('host', this.transfer ? 'shutdown' : undefined);
+    this.end(reason === 'shutdown' ? 'shutdown' : 'closed by host', reason);
   }
 
   /** Called by QUIT: after a running transfer ends, or now. */
@@ -249,11 +277,11 @@ export class Session implements SessionInfo {
     return setup;
   }
 
-  /** Forgets the login (REIN). */
-  logout(): void {
+  /** Forgets the login (REIN, or a new USER). */
+  logout(reason = 'rein'): void {
     if (this.user) {
       const user = this.user;
-      this.emit('logout', { user });
+      this.emit('logout', { user, reason });
       this.server.sessionLoggedOut(this, user);
     }
     this.user = undefined;
@@ -267,6 +295,7 @@ export class Session implements SessionInfo {
     this.epsvAll = false;
     this.mlstFacts = undefined;
     this.closeDataSetup();
+    this.loginDeadline = Date.now() + this.server.options.timeouts.login;
     this.resetTimer();
   }
 
@@ -274,7 +303,8 @@ export class Session implements SessionInfo {
   resetTimer(): void {
     if (this.closing) return;
     const { login, idle } = this.server.options.timeouts;
-    const ms = this.user ? idle : login;
+    // Before login the deadline is fixed: commands must not keep an anonymous connection alive.
+    const ms = this.user ? idle : Math.min(login, Math.max(0, this.loginDeadline - Date.now()));
     if (this.timer) {
       clearTimeout(this.timer);
     }
@@ -318,6 +348,10 @@ export class Session implements SessionInfo {
 
   private readonly onSocketEnd = () => {
     this.inputEnded = true;
+    // A client that closes its control connection is gone: a dying client closes
+    // both connections, and its data EOF would pass for the end of an upload.
+    // Stop the transfer rather than store what may be a truncated file.
+    this.transfer?.abort('disconnect');
     if (!this.busy) this.end('client closed', 'disconnect');
   };
 
@@ -326,7 +360,7 @@ export class Session implements SessionInfo {
   };
 
   private onLine(line: string): void {
-    if (this.closing) return;
+    if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
       void this.run(line);
@@ -342,14 +376,43 @@ export class Session implements SessionInfo {
   }
 
   private onOverflow(length: number): void {
+    if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
-    if (length > this.server.options.maxLineLength * 64) {
+    if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
       this.say(ReplyCode.ServiceNotAvailable, 'lineTooLong');
       this.end('line too long');
       return;
     }
     if (this.busy) this.queue.push('\0overflow');
     else this.say(ReplyCode.SyntaxError, 'lineTooLong');
+  }
+
+  /** Anti-flood: true (and the session closed with 421) when the server says this line is one too many. */
+  private flooding(): boolean {
+    const refusal = this.server.commandReceived?.(this);
+    if (refusal === undefined) return false;
+    this.reply(ReplyCode.ServiceNotAvailable, refusal);
+    this.end('command flood');
+    return true;
+  }
+
+  /**
+   * Waits while the client is not reading its replies: a client that pipelines
+   * commands without reading must not make the server buffer replies without
+   * bound. Reading pauses once the queue fills, so the client is slowed down.
+   */
+  private async repliesDrained(): Promise<void> {
+    const socket = this.socket;
+    if (!socket.writableNeedDrain || this.closing) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
   }
 
   /** Runs a command and then whatever was queued behind it, in order. */
@@ -359,6 +422,7 @@ export class Session implements SessionInfo {
     while (next !== undefined && !this.closing) {
       if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
       else await this.runNow(next);
+      await this.repliesDrained();
       next = this.queue.shift();
       if (this.queue.length === MAX_QUEUED_LINES - 1) this.socket.resume();
     }
@@ -369,7 +433,7 @@ export class Session implements SessionInfo {
   private async runNow(line: string): Promise<void> {
     this.resetTimer();
     try {
-      await dispatch(this, line);
+      await traceCommand(this, () => describeLine(this, line), () => dispatch(this, line));
     } catch (error) {
       // dispatch answers every failure itself; this is the last line of defence.
       this.server.reportError(error, this);
@@ -390,19 +454,22 @@ export class Session implements SessionInfo {
     this.transfer?.abort(transferReason ?? 'disconnect');
     this.closeDataSetup();
     this.lifetime.abort(new Error(`session closed: ${reason}`));
-    const socket = this.socket;
-    if (!socket.destroyed) {
-      // Let the last reply go out, then make sure the socket does not linger.
-      socket.end();
-      setTimeout(() => socket.destroy(), 2000).unref();
-    }
+    // Let the last reply go out, then make sure the socket does not linger.
+    endGracefully(this.socket);
     this.server.sessionClosed(this, reason);
   }
 }
 
+/** Command and argument of a line, for traces (the PASS argument never leaves). */
+function describeLine(session: Session, line: string): { command: string; argument: string } {
+  const verb = verbOf(line);
+  const command = session.server.commands.lookup(verb)?.name ?? verb;
+  const space = line.indexOf(' ');
+  return { command, argument: command === 'PASS' ? '********' : space === -1 ? '' : line.slice(space + 1) };
+}
+
 /** The verb of a command line, upper-cased. */
 export function verbOf(line: string): string {
-  const space = line.indexOf(' ');
-  return (space === -1 ? line : line.slice(0, space)).toUpperCase();
+  return parseCommandLine(line).verb;
 }
 

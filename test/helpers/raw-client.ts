@@ -34,8 +34,9 @@ export class RawClient {
     });
   }
 
-  static async connect(port: number, host = '127.0.0.1', options: { greeting?: boolean } = {}): Promise<RawClient> {
-    const socket = connect({ port, host });
+  /** `localAddress` picks the client's address (127.0.0.2 is loopback too: a second "host" for tests). */
+  static async connect(port: number, host = '127.0.0.1', options: { greeting?: boolean; localAddress?: string } = {}): Promise<RawClient> {
+    const socket = connect({ port, host, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
     await once(socket, 'connect');
     const client = new RawClient(socket);
     if (options.greeting !== false) {
@@ -64,14 +65,19 @@ export class RawClient {
     return this.ended;
   }
 
+  /** How replies are decoded from now on ('latin1' after OPTS UTF8 OFF). */
+  setEncoding(encoding: BufferEncoding): void {
+    this.socket.setEncoding(encoding);
+  }
+
   /** Sends raw bytes (no CRLF added). */
   write(data: string | Buffer): void {
     this.socket.write(data);
   }
 
-  /** Sends a command line with CRLF. */
-  send(line: string): void {
-    this.socket.write(line + '\r\n');
+  /** Sends a command line with CRLF (UTF-8, or the given encoding). */
+  send(line: string, encoding: BufferEncoding = 'utf8'): void {
+    this.socket.write(Buffer.from(line + '\r\n', encoding));
   }
 
   /** Sends a command and reads its reply. */
@@ -102,10 +108,15 @@ export class RawClient {
   /** Resolves when the server closes the connection. */
   async waitClosed(timeoutMs = 5000): Promise<void> {
     if (this.ended) return;
-    await Promise.race([
-      once(this.socket, 'close'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('connection not closed')), timeoutMs)),
-    ]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        once(this.socket, 'close'),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('connection not closed')), timeoutMs))),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** EPSV, then a connected data socket. */
@@ -140,6 +151,11 @@ export class RawClient {
 
   close(): void {
     this.socket.destroy();
+  }
+
+  /** Vanishes the rude way: a TCP reset instead of a FIN. */
+  reset(): void {
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
   }
 
   private onData(chunk: string): void {

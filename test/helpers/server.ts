@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { FtpServer, LocalFileSystem, MemoryFileSystem, type FtpServerOptions, type FtpUser } from '../../src/index.js';
+import { FtpServer, LocalFileSystem, MemoryFileSystem, type FileSystem, type FsContext, type FtpServerOptions, type FtpUser } from '../../src/index.js';
 import type { MemoryFiles } from '../../src/fs/memory.js';
+import { eventually, filesUnder, socketsOnPorts } from './leaks.js';
 
 export interface Started<U extends FtpUser = FtpUser> {
   server: FtpServer<U>;
@@ -14,6 +16,10 @@ export interface Started<U extends FtpUser = FtpUser> {
   /** The local root (with `local: true`). */
   root: string;
   memory: MemoryFileSystem | undefined;
+  /** Every 'error' event the server emitted (unknown storage errors, hook failures...). */
+  errors: unknown[];
+  /** Passive ports the server opened so far. */
+  passivePorts: ReadonlySet<number>;
   close(): Promise<void>;
 }
 
@@ -22,6 +28,13 @@ export interface StartOptions<U extends FtpUser = FtpUser> extends Partial<FtpSe
   local?: boolean;
   /** Initial files for the memory filesystem. */
   files?: MemoryFiles;
+  /**
+   * After close, check that the server left nothing behind (default true): no
+   * session, no socket on its control or passive ports, no descriptor open
+   * under its local root. Checked against the kernel's view (/proc), so it
+   * holds however the server's own bookkeeping thinks.
+   */
+  leakCheck?: boolean;
 }
 
 /** A temporary directory removed when the test ends. */
@@ -33,16 +46,18 @@ export async function tempDir(t: TestContext, prefix = 'ftpkit-test-'): Promise<
 
 /**
  * A real FtpServer on 127.0.0.1, port 0, logins test/test, closed (and checked
- * for leftover sessions) when the test ends.
+ * for leftover sessions, sockets and open files) when the test ends.
  */
 export async function startServer<U extends FtpUser = FtpUser>(t: TestContext, options: StartOptions<U> = {}): Promise<Started<U>> {
-  const { local, files, ...rest } = options;
+  const { local, files, leakCheck = true, ...rest } = options;
   let root = '';
+  let ownRoot = false;
   let memory: MemoryFileSystem | undefined;
   const storage: Partial<FtpServerOptions<U>> = {};
   if (rest.filesystem === undefined && rest.root === undefined) {
     if (local) {
-      root = await tempDir(t);
+      root = await mkdtemp(join(tmpdir(), 'ftpkit-test-'));
+      ownRoot = true;
       storage.filesystem = new LocalFileSystem(root);
     } else {
       memory = new MemoryFileSystem(files);
@@ -58,15 +73,51 @@ export async function startServer<U extends FtpUser = FtpUser>(t: TestContext, o
   } as FtpServerOptions<U>);
   const errors: unknown[] = [];
   server.on('error', ({ error }) => errors.push(error));
-  const address = await server.listen(0, rest.host ?? '127.0.0.1');
+  const passivePorts = recordPassivePorts(server);
+  let address: AddressInfo;
+  try {
+    address = await server.listen(0, rest.host ?? '127.0.0.1');
+  } catch (error) {
+    if (ownRoot) await rm(root, { recursive: true, force: true });
+    throw error;
+  }
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await server.close();
-    if (server.sessions.length > 0) throw new Error(`${server.sessions.length} sessions left after close`);
+    try {
+      await server.close();
+      if (server.sessions.length > 0) throw new Error(`${server.sessions.length} sessions left after close`);
+      if (leakCheck) {
+        await eventually(() => [...socketsOnPorts(new Set([address.port, ...passivePorts])), ...filesUnder(root)], 5000, 'server left handles open');
+      }
+    } finally {
+      if (ownRoot) await rm(root, { recursive: true, force: true });
+    }
   };
   t.after(close);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, port: address.port, host: address.address, url: `ftp://test:test@${host}:${address.port}`, root, memory, close };
+  return { server, port: address.port, host: address.address, url: `ftp://test:test@${host}:${address.port}`, root, memory, errors, passivePorts, close };
+}
+
+/** Notes the port of every passive listener the server opens (observation only). */
+function recordPassivePorts(server: FtpServer<never> | FtpServer<FtpUser>): Set<number> {
+  const ports = new Set<number>();
+  const pool = server.passivePorts;
+  const listen = pool.listen.bind(pool);
+  pool.listen = async (...args: Parameters<typeof listen>) => {
+    const listener = await listen(...args);
+    const bound = listener.address();
+    if (bound && typeof bound === 'object') ports.add(bound.port);
+    return listener;
+  };
+  return ports;
+}
+
+/** A file's bytes read straight from a filesystem (no FTP involved), for assertions. */
+export async function fileBytes(fs: FileSystem, path: string): Promise<Buffer> {
+  const ctx = { session: undefined, user: { username: 'test' }, signal: new AbortController().signal } as unknown as FsContext;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await fs.read(path, { start: 0 }, ctx)) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }

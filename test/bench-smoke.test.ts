@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { Results } from '../bench/report.js';
+import { tempDir } from './helpers/server.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const run = promisify(execFile);
+
+// The benchmark at tiny scale, so it cannot rot: every case runs end to end
+// against ftpkit, ftp-srv (a devDependency, always there) and the raw pipe.
+// Nothing here is about speed: only that each case measured something.
+test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw pipe)', async (t) => {
+  const work = await tempDir(t, 'ftpkit-bench-smoke-');
+  const json = join(work, 'results.json');
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'bench/run.ts', '--scale', 'tiny', '--peers', 'ftp-srv,raw', '--work-dir', work, '--json', json],
+    { cwd: repo, timeout: 100_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const results = JSON.parse(readFileSync(json, 'utf8')) as Results;
+  assert.deepEqual(Object.keys(results.meta.unavailable), [], 'every selected server started');
+  assert.deepEqual(results.meta.notes, [], 'no case failed');
+
+  const tlsRows = new Set(['retr-tls', 'retr-tls-cpu', 'stor-tls', 'stor-tls-cpu']);
+  for (const row of results.rows) {
+    const cell = results.cells[row.id]!.ftpkit;
+    assert.ok(cell, `ftpkit has a cell for ${row.id}`);
+    if ('note' in cell) {
+      // TLS rows are "n/a" until ftpkit offers AUTH TLS; everything else is measured.
+      assert.ok(tlsRows.has(row.id) && cell.note === 'n/a', `${row.id}: ${cell.note}`);
+      continue;
+    }
+    assert.equal(cell.samples.length, 1, row.id);
+    assert.ok(cell.samples.every((v) => Number.isFinite(v) && v >= 0), `${row.id}: ${cell.samples.join(', ')}`);
+  }
+  assert.deepEqual(results.cells['concurrent-failures']!.ftpkit, { samples: [0] });
+  for (const row of ['retr', 'stor', 'small-up', 'small-down', 'noop', 'list', 'list-huge-time']) {
+    assert.ok('samples' in results.cells[row]!['ftp-srv']!, `ftp-srv measured ${row}`);
+  }
+  for (const row of ['retr', 'stor']) assert.ok('samples' in results.cells[row]!.raw!, `raw pipe measured ${row}`);
+  assert.deepEqual(results.cells.mlsd!['ftp-srv'], { note: 'n/a' }, 'ftp-srv has no MLSD');
+
+  assert.match(stdout, /^\s+ftpkit\s+ftp-srv\s+raw Node pipe$/m, 'the table has the servers as columns');
+  assert.match(stdout, /Targets \(issue 5\):/);
+});

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { needTool, python } from '../helpers/clients.js';
+import { RawClient, readAll } from '../helpers/raw-client.js';
+import { startServer } from '../helpers/server.js';
+
+test('bare LF and bare CR end commands too; empty lines are ignored', async (t) => {
+  const { port } = await startServer(t);
+  const c = await RawClient.connect(port);
+  t.after(() => c.close());
+  c.write('\r\n\r\nUSER test\nPASS test\rNOOP\r\n');
+  assert.equal((await c.read()).code, 331);
+  assert.equal((await c.read()).code, 230);
+  assert.equal((await c.read()).code, 200);
+});
+
+test('Telnet option negotiation and IAC IP IAC DM before a command are stripped', async (t) => {
+  const { port } = await startServer(t);
+  const c = await RawClient.connect(port);
+  t.after(() => c.close());
+  c.write(Buffer.concat([Buffer.from([0xff, 0xfb, 0x01, 0xff, 0xf4, 0xff, 0xf2]), Buffer.from('NOOP\r\n')]));
+  assert.equal((await c.read()).code, 200);
+});
+
+test('a line over the limit gets 500 and the session continues', async (t) => {
+  const { port } = await startServer(t, { maxLineLength: 512 });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  const reply = await c.cmd('MKD ' + 'x'.repeat(5000));
+  assert.equal(reply.code, 500);
+  assert.equal((await c.cmd('PWD')).code, 257);
+  // Long lines in a pipelined burst are answered in order.
+  c.write(`NOOP\r\n${'y'.repeat(2000)}\r\nNOOP\r\n`);
+  assert.deepEqual([(await c.read()).code, (await c.read()).code, (await c.read()).code], [200, 500, 200]);
+});
+
+test('an abusive line (that never ends) closes the session with 421', async (t) => {
+  const { port } = await startServer(t, { maxLineLength: 512 });
+  const c = await RawClient.connect(port);
+  t.after(() => c.close());
+  const chunk = 'z'.repeat(64 * 1024);
+  for (let i = 0; i < 8 && !c.closed; i++) c.write(chunk);
+  const reply = await c.read();
+  assert.equal(reply.code, 421);
+  await c.waitClosed();
+});
+
+test('lftp-style abort with real urgent data (IAC IP, IAC DM sent with MSG_OOB, then ABOR) stops a transfer', async (t) => {
+  if (!needTool(t, 'python3')) return;
+  const { port } = await startServer(t, { files: { '/big.bin': Buffer.alloc(32 * 1024 * 1024, 5) } });
+  const result = await python(
+    `
+import socket, os, re
+c = socket.create_connection(('127.0.0.1', int(os.environ['PORT'])), timeout=20)
+f = c.makefile('rb')
+def reply():
+    line = f.readline().decode()
+    code = line[:3]
+    while line[3:4] == '-':
+        line = f.readline().decode()
+        if line[:3] == code and line[3:4] == ' ': break
+    return line.strip()
+def cmd(s):
+    c.sendall(s.encode() + b'\\r\\n')
+    return reply()
+reply()
+cmd('USER test'); cmd('PASS test'); cmd('TYPE I')
+port = int(re.search(r'\\|\\|\\|(\\d+)\\|', cmd('EPSV')).group(1))
+d = socket.create_connection(('127.0.0.1', port), timeout=20)
+print(cmd('RETR big.bin')[:3])
+d.recv(1000)
+c.send(b'\\xff\\xf4\\xff')
+c.send(b'\\xf2', socket.MSG_OOB)
+c.sendall(b'ABOR\\r\\n')
+print(reply()[:3]); print(reply()[:3])
+d.close()
+print(cmd('NOOP')[:3])
+`,
+    { PORT: String(port) },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.stdout.trim().split('\n'), ['150', '426', '226', '200']);
+});
+
+test('commands pipelined while a transfer runs: NOOP is answered at once, others wait their turn', async (t) => {
+  const { port } = await startServer(t, { files: { '/big.bin': Buffer.alloc(8 * 1024 * 1024, 1) } });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const data = await c.epsv();
+  data.pause();
+  c.send('RETR big.bin');
+  assert.equal((await c.read()).code, 150);
+  c.write('NOOP\r\nPWD\r\n');
+  assert.equal((await c.read()).code, 200, 'NOOP answered while data is blocked');
+  const received = readAll(data);
+  data.resume();
+  assert.equal((await received).length, 8 * 1024 * 1024);
+  assert.equal((await c.read()).code, 226);
+  assert.equal((await c.read()).code, 257, 'PWD ran after the transfer');
+});

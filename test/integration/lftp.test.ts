@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lftp, needTool } from '../helpers/clients.js';
+import { MODES, NAMES, NETWORKS, payload, recordCommands, recordTransfers, usedDataMode } from '../helpers/matrix.js';
+import { startServer, tempDir } from '../helpers/server.js';
+
+const q = (s: string) => `"${s}"`;
+
+for (const net of NETWORKS) {
+  for (const mode of MODES) {
+    test(`lftp: upload, list, download, reget, reput, mkdir, mv, rm, rmdir (${mode}, ${net.name}, UTF-8 names)`, async (t) => {
+      if (!needTool(t, 'lftp')) return;
+      const { server, port, root } = await startServer(t, { local: true, host: net.host });
+      const commands = recordCommands(server);
+      const transfers = recordTransfers(server);
+      const local = await tempDir(t);
+      const full = payload(300_000);
+      await writeFile(join(local, 'full.bin'), full);
+      await writeFile(join(local, 'partial.bin'), full.subarray(0, 70_000)); // for reget
+      await writeFile(join(root, NAMES.resumed), full.subarray(0, 110_000)); // for reput
+
+      const result = await lftp(
+        [
+          'set file:charset utf-8',
+          `set ftp:passive-mode ${mode === 'passive' ? 'on' : 'off'}`,
+          `open -u test,test ftp://${net.urlHost}:${port}`,
+          `put ${join(local, 'full.bin')} -o ${q(NAMES.file)}`,
+          'cls -1',
+          `get ${q(NAMES.file)} -o ${join(local, 'down.bin')}`,
+          `get -c ${q(NAMES.file)} -o ${join(local, 'partial.bin')}`,
+          `put -c ${join(local, 'full.bin')} -o ${q(NAMES.resumed)}`,
+          `mkdir ${q(NAMES.dir)}`,
+          `mv ${q(NAMES.file)} ${q(`${NAMES.dir}/${NAMES.renamed}`)}`,
+          `cls -1 ${q(NAMES.dir)}/`,
+          `rm ${q(`${NAMES.dir}/${NAMES.renamed}`)}`,
+          `rmdir ${q(NAMES.dir)}`,
+          'cls -1',
+        ].join('\n'),
+      );
+      assert.equal(result.code, 0, result.stderr);
+      const listings = result.stdout.split('\n');
+      assert.ok(listings.includes(NAMES.file), result.stdout);
+      assert.ok(listings.includes(`${NAMES.dir}/${NAMES.renamed}`) || listings.includes(NAMES.renamed), result.stdout);
+
+      assert.deepEqual(await readFile(join(local, 'down.bin')), full);
+      assert.deepEqual(await readFile(join(local, 'partial.bin')), full, 'reget completes the partial file');
+      assert.deepEqual(await readFile(join(root, NAMES.resumed)), full, 'reput completes the server file');
+      assert.deepEqual(await readdir(root), [NAMES.resumed]);
+
+      assert.ok(usedDataMode(commands, mode), `${mode} mode used: ${commands.join(', ')}`);
+      assert.ok(transfers.some((x) => x.command === 'RETR' && x.offset === 70_000 && x.bytes === 230_000), 'reget sent REST 70000 + RETR');
+      assert.ok(transfers.some((x) => x.command === 'STOR' && x.offset === 110_000 && x.bytes === 190_000), 'reput sent REST 110000 + STOR');
+    });
+  }
+}
