@@ -1,8 +1,9 @@
 import { isIP } from 'node:net';
-import type { Authenticate, FtpUser } from './auth/types.js';
+import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
 import { resolveExtensionOptions, type ExtensionOptions, type ResolvedExtensionOptions } from './extension-options.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
+import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
@@ -95,6 +96,12 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Limits for every user; a user's own `limits` override them field by field. */
+  userLimits?: UserLimits;
+  /** Server-wide upload and download rates, shared by all sessions. */
+  bandwidth?: BandwidthOptions;
+  /** How often `transferProgress` events fire. */
+  progress?: ProgressOptions;
   /** Total and per-address connection limits (docs/security.md). */
   limits?: ConnectionLimitOptions;
   /** Delay after a failed login, attempts per connection, lockouts (false: off). */
@@ -128,6 +135,9 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedEx
   logger: Logger | undefined;
   transcript: FtpServerOptions['transcript'];
   hooks: HookOptions<U>;
+  userLimits: ResolvedLimitOptions['userLimits'];
+  bandwidth: ResolvedLimitOptions['bandwidth'];
+  progress: ResolvedLimitOptions['progress'];
 }
 
 /** Thrown by the constructor with every problem found in the options at once. */
@@ -154,6 +164,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   for (const [i, user] of (options.users ?? []).entries()) {
     check(typeof user?.username === 'string' && user.username.length > 0, `users[${i}].username must be a non-empty string`);
     check(typeof user?.password === 'string', `users[${i}].password must be a string`);
+    checkUserLimits(user?.limits, `users[${i}].limits`, problems);
   }
   const hasStorage = options.filesystem !== undefined || options.root !== undefined;
   const usersHaveStorage = (options.users ?? []).every((u) => u.filesystem !== undefined || u.root !== undefined);
@@ -178,6 +189,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const limits = resolveLimitOptions(options, problems);
   const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
@@ -213,6 +225,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...limits,
     ...security,
     ...extensions,
   };

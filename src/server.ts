@@ -6,35 +6,29 @@ import { disableCommands } from './commands/switches.js';
 import type { CommandSpec } from './commands/spec.js';
 import type { CommandTable } from './commands/table.js';
 import { PassivePortPool } from './data/port-pool.js';
-import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason } from './events.js';
+import { publishSessionEvent } from './diagnostics.js';
+import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason, type TransferDirection } from './events.js';
 import { LocalFileSystem } from './fs/local.js';
 import type { FileSystem } from './fs/types.js';
+import type { Throttle } from './data/byte-counter.js';
 import { HookRunner, type HookName, type HookTypes } from './hooks.js';
+import { LimitRegistry } from './limits/registry.js';
+import { uploadAllowance } from './limits/upload-guard.js';
 import { Log } from './logger.js';
 import { endGracefully } from './net/linger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
+import type { FtpSession } from './session/info.js';
 import { SecurityGuard } from './security/guard.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
+import { StatsCounter, type ServerStats } from './stats.js';
 import { attachTranscript } from './transcript.js';
 import { VERSION } from './version.js';
 import { accessOptions } from './virtual-hosts.js';
 
-export interface ServerStats {
-  /** Sessions open now. */
-  connections: number;
-  /** Sessions logged in now. */
-  loggedIn: number;
-  totalConnections: number;
-  logins: number;
-  failedLogins: number;
-  transfers: number;
-  failedTransfers: number;
-  bytesDownloaded: number;
-  bytesUploaded: number;
-}
+export type { ServerStats } from './stats.js';
 
 export interface CloseOptions {
   /** How long transfers in flight may run before they are cut (ms, default 0). */
@@ -56,6 +50,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   readonly siteCommands: CommandTable;
   readonly log: Log;
   readonly passivePorts: PassivePortPool;
+  /** Rate buckets and quota ledgers, per user and server-wide. */
+  readonly limits: LimitRegistry;
   /** Connection limits, bans, login throttling, anti-flood (docs/security.md). */
   readonly security: SecurityGuard;
   draining = false;
@@ -66,7 +62,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private readonly localFileSystems = new Map<string, LocalFileSystem>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
-  private readonly counters = { totalConnections: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesDownloaded: 0, bytesUploaded: 0 };
+  private readonly counters = new StatsCounter();
 
   constructor(options: FtpServerOptions<U>) {
     super();
@@ -77,9 +73,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.siteCommands = createSiteTable();
     disableCommands(this.commands, this.siteCommands, this.options.disabledCommands);
     this.passivePorts = new PassivePortPool(this.options.passive.portRange);
+    this.limits = new LimitRegistry(this.options);
     const text = (key: MessageKey) => this.options.messages[key] ?? defaultMessages[key];
     this.security = new SecurityGuard(this.options, text, (error, session) => this.reportError(error, session));
-    this.countEvents();
     if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
   }
 
@@ -89,8 +85,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   /** Open sessions, for host control (`session.close()`, `session.abortTransfer()`). */
-  get sessions(): readonly Session[] {
-    return [...this.sessionSet] as unknown as Session[];
+  get sessions(): readonly FtpSession<U>[] {
+    return [...this.sessionSet] as unknown as FtpSession<U>[];
   }
 
   /**
@@ -136,10 +132,27 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.siteCommands.register(spec);
   }
 
+  /** Counters since the server started, and what is open now. */
   stats(): ServerStats {
     let loggedIn = 0;
-    for (const session of this.sessionSet) if (session.user) loggedIn++;
-    return { connections: this.sessionSet.size, loggedIn, ...this.counters };
+    let activeTransfers = 0;
+    for (const session of this.sessionSet) {
+      if (session.user) loggedIn++;
+      if (session.transfer) activeTransfers++;
+    }
+    return this.counters.snapshot({ connections: this.sessionSet.size, loggedIn, activeTransfers });
+  }
+
+  /**
+   * Where every session event goes: the stats, the diagnostics channels, then
+   * the listeners (only built when someone listens), with the per-session seq.
+   */
+  observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void {
+    this.counters.record(event, fields);
+    publishSessionEvent(event, () => ({ session, ...fields }));
+    if (this.listenerCount(event) === 0) return;
+    const payload = { session, seq: session.nextSeq(), ...fields };
+    (this.events.emit as (e: K, p: object) => boolean)(event, payload);
   }
 
   /**
@@ -162,7 +175,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     while (Date.now() < deadline && [...this.sessionSet].some((s) => s.transfer)) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, deadline - Date.now())));
     }
-    for (const session of this.sessionSet) session.close(session.t('shuttingDown'));
+    for (const session of this.sessionSet) session.close(session.t('shuttingDown'), ReplyCode.ServiceNotAvailable, 'shutdown');
     await stopped;
     // Sockets end gracefully; wait for the sessions to be gone (bounded).
     const until = Date.now() + 3000;
@@ -182,7 +195,6 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
       endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
       return;
     }
-    this.counters.totalConnections++;
     const id = String(++this.nextId).padStart(6, '0');
     const session = new Session(this, socket, id);
     this.sessionSet.add(session);
@@ -209,7 +221,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
         return;
       }
       if (outcome.kind === 'reply') {
-        session.close(outcome.message ?? session.t('tooManyConnections'), outcome.code ?? ReplyCode.ServiceNotAvailable);
+        // `{ close: true }` alone drops the connection without a word.
+        const silent = outcome.code === undefined && outcome.message === undefined;
+        session.close(silent ? undefined : (outcome.message ?? session.t('connectionRefused')), outcome.code ?? ReplyCode.ServiceNotAvailable);
         return;
       }
       session.resumeReading();
@@ -219,6 +233,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   reportError(error: unknown, session?: Session): void {
+    this.counters.error();
     this.log.error('server', 'error', { session: session?.id, error: error instanceof Error ? error.message : String(error) });
     this.events.emit('error', { error, session });
   }
@@ -231,7 +246,10 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   sessionClosed(session: Session, reason: string): void {
     if (!this.sessionSet.delete(session)) return;
     this.security.connectionClosed(session.remoteAddress);
-    if (session.user) this.sessionLoggedOut(session, session.user, false);
+    if (session.user) {
+      session.emit('logout', { user: session.user, reason });
+      this.sessionLoggedOut(session, session.user, false);
+    }
     this.log.debug('session', 'disconnected', { id: session.id, reason });
     session.emit('disconnect', { reason });
     if (this.hooks.has('onDisconnect')) {
@@ -267,43 +285,40 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
-    return this.security.admit(session, user);
+    const refusal = this.security.admit(session, user);
+    if (refusal) return refusal;
+    const { maxSessions } = this.limits.limitsOf(user);
+    if (maxSessions !== undefined && this.sessionsOf(user.username) >= maxSessions) {
+      return { code: ReplyCode.NotLoggedIn, message: session.t('tooManyUserSessions'), close: false };
+    }
+    return undefined;
   }
 
-  uploadLimit(session: Session): { bytes: number; kind: 'quota-exceeded' | 'no-space' } {
-    return { bytes: session.user?.limits?.maxFileSize ?? Infinity, kind: 'quota-exceeded' };
+  uploadLimit(session: Session, _path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }> {
+    return uploadAllowance(session);
+  }
+
+  throttleFor(session: Session, direction: TransferDirection): Throttle | undefined {
+    return this.limits.throttleFor(session.user, direction);
   }
 
   sessionLoggedIn(session: Session, user: FtpUser): void {
     this.security.loggedIn(session);
     this.sessionsByUser.set(user.username, (this.sessionsByUser.get(user.username) ?? 0) + 1);
+    this.limits.loggedIn(user);
   }
 
   sessionLoggedOut(_session: Session, user: FtpUser, _explicit = true): void {
     const count = (this.sessionsByUser.get(user.username) ?? 1) - 1;
-    if (count <= 0) this.sessionsByUser.delete(user.username);
-    else this.sessionsByUser.set(user.username, count);
+    if (count > 0) this.sessionsByUser.set(user.username, count);
+    else {
+      this.sessionsByUser.delete(user.username);
+      this.limits.forget(user.username);
+    }
   }
 
   /** Sessions currently logged in as `username`. */
   sessionsOf(username: string): number {
     return this.sessionsByUser.get(username) ?? 0;
-  }
-
-  private countEvents(): void {
-    const c = this.counters;
-    const events = this.events;
-    events.on('login', () => void c.logins++);
-    events.on('loginFailed', () => void c.failedLogins++);
-    events.on('transferEnd', ({ direction, bytes }) => {
-      c.transfers++;
-      if (direction === 'upload') c.bytesUploaded += bytes;
-      else c.bytesDownloaded += bytes;
-    });
-    events.on('transferAborted', ({ direction, bytes }) => {
-      c.failedTransfers++;
-      if (direction === 'upload') c.bytesUploaded += bytes;
-      else c.bytesDownloaded += bytes;
-    });
   }
 }

@@ -141,6 +141,18 @@ export class MemoryFileSystem implements FileSystem {
     this.lookup(path).mode = mode & 0o7777;
   }
 
+  async usedSpace(): Promise<number> {
+    let total = 0;
+    const walk = (dir: DirectoryNode): void => {
+      for (const node of dir.children.values()) {
+        if (node.type === 'file') total += node.data.length;
+        else walk(node);
+      }
+    };
+    walk(this.root);
+    return total;
+  }
+
   private lookup(path: string): Node {
     let node: Node = this.root;
     for (const segment of splitPath(path)) {

@@ -87,6 +87,12 @@ export const defaultMessages = {
   tooManyConnections: 'Too many connections, try again later.',
   idleTimeout: 'Idle timeout, closing control connection.',
   loginTimeout: 'Login timeout, closing control connection.',
+  connectionRefused: 'Connection refused.',
+  uploadRejected: 'Upload rejected.',
+  uploadCheckFailed: 'Upload could not be checked, try again later.',
+  fileTooLarge: 'File too large: the limit is {limit} bytes.',
+  quotaExceeded: 'Quota exceeded: {limit} bytes allowed.',
+  tooManyUserSessions: 'Too many sessions for this user, try again later.',
   // Defences (docs/security.md): clear texts, never a hint whether a user exists.
   greetingVersion: 'FTP server ready (ftpkit {version}).',
   tooManyConnectionsFromAddress: 'Too many connections from your address, try again later.',
