@@ -244,7 +244,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
 
   /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */
   protected admitConnection(socket: Socket): string | undefined {
-    return this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
+    const refusal = this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
+    if (refusal) this.log.warn('server', 'connection refused', { address: socket.remoteAddress, reason: refusal });
+    return refusal;
   }
 
   private async greet(session: Session): Promise<void> {
