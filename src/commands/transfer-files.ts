@@ -6,6 +6,7 @@ import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
 import { sliceChunks } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
 import { takeBytes } from '../data/take-bytes.js';
+import { ConfirmedEnd } from '../data/confirmed-end.js';
 import { runTransfer, type Transfer, type TransferInfo } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
 import type { FileStat } from '../fs/types.js';
@@ -94,7 +95,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
       }),
   );
   const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
-  const source = pipeline([stream, ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
+  const source = pipeline([stream, new ConfirmedEnd(stream), ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
   const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
   try {
     await session.fs!.write(path, source, { start, append }, ctx);

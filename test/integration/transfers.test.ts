@@ -185,3 +185,22 @@ test('STOU answers 150 FILE: <name> and stores under a name that did not exist',
   assert.equal((await fileBytes(memory!, `/${name}`)).toString(), 'new');
   assert.equal((await fileBytes(memory!, '/report.txt')).toString(), 'old');
 });
+
+test('a reset that arrives with the last bytes of an upload is never taken for a clean end (no 226 for a truncated file)', async (t) => {
+  // libuv may report such a reset as the end of the stream; the upload must still fail.
+  const { port, memory } = await startServer(t);
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const codes = new Map<number, number>();
+  for (let i = 0; i < 150; i++) {
+    const data = await open(c, 'STOR cut.bin');
+    data.write(Buffer.alloc(256 * 1024, 7));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    data.resetAndDestroy();
+    const code = (await c.read()).code;
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  assert.deepEqual([...codes], [[426, 150]]);
+  await assert.rejects(memory!.stat('/cut.bin'), 'no interrupted upload was kept (memory storage is atomic)');
+});
