@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
 import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
+import { resolveTlsOptions, type FtpTlsOptions, type ResolvedTlsOptions } from './tls/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -110,6 +111,8 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   antiFlood?: AntiFloodOptions | false;
   /** Name ftpkit and its version in the default 220 greeting (default false). */
   greetingVersion?: boolean;
+  /** FTPS: certificate and policy. Enables AUTH TLS on `listen()` ports and `listenImplicitTls()`. */
+  tls?: FtpTlsOptions;
 }
 
 export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U>, ResolvedSecurityOptions {
@@ -138,6 +141,7 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedEx
   userLimits: ResolvedLimitOptions['userLimits'];
   bandwidth: ResolvedLimitOptions['bandwidth'];
   progress: ResolvedLimitOptions['progress'];
+  tls: ResolvedTlsOptions | undefined;
 }
 
 /** Thrown by the constructor with every problem found in the options at once. */
@@ -192,6 +196,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   const limits = resolveLimitOptions(options, problems);
   const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);
+  const tls = resolveTlsOptions(options.tls, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -228,6 +233,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     ...limits,
     ...security,
     ...extensions,
+    tls,
   };
 }
 

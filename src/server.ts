@@ -24,6 +24,9 @@ import { SecurityGuard } from './security/guard.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { StatsCounter, type ServerStats } from './stats.js';
+import { startImplicitTls } from './tls/control.js';
+import { TlsEngine } from './tls/engine.js';
+import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
 import { VERSION } from './version.js';
 import { accessOptions } from './virtual-hosts.js';
@@ -94,8 +97,22 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    * port). May be called more than once to listen on several addresses.
    */
   async listen(port: number = this.options.port, host: string = this.options.host): Promise<AddressInfo> {
+    return this.listenOn(port, host, false);
+  }
+
+  /**
+   * Implicit FTPS (port 990 style): connections to this port speak TLS from
+   * their first byte, and data connections are protected from the start.
+   * Needs the `tls` option. Resolves with the bound address.
+   */
+  async listenImplicitTls(port = 990, host: string = this.options.host): Promise<AddressInfo> {
+    if (!this.options.tls) throw new Error('listenImplicitTls needs the tls option (certificate and key)');
+    return this.listenOn(port, host, true);
+  }
+
+  private async listenOn(port: number, host: string, implicitTls: boolean): Promise<AddressInfo> {
     if (this.closing) throw new Error('FtpServer is closed');
-    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket));
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket, implicitTls));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port, host }, () => {
@@ -106,8 +123,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     server.on('error', (error) => this.reportError(error));
     this.servers.push(server);
     const address = server.address() as AddressInfo;
-    this.log.info('server', 'listening', { address: address.address, port: address.port });
-    this.events.emit('listening', { address, implicitTls: false });
+    this.log.info('server', 'listening', { address: address.address, port: address.port, implicitTls });
+    this.events.emit('listening', { address, implicitTls });
     return address;
   }
 
@@ -184,15 +201,18 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.events.emit('close', {});
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, implicitTls = false): void {
     socket.on('error', () => undefined); // a reset before the session exists is not an error
+    // A plain 421 means nothing to a client expecting TLS (implicit): it is just closed.
     if (this.draining) {
-      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      if (implicitTls) socket.destroy();
+      else endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
       return;
     }
     const refusal = this.admitConnection(socket);
     if (refusal) {
-      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
+      if (implicitTls) socket.destroy();
+      else endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
       return;
     }
     const id = String(++this.nextId).padStart(6, '0');
@@ -200,12 +220,33 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.sessionSet.add(session);
     this.log.debug('session', 'connected', { id, address: session.remoteAddress });
     session.emit('connection', {});
-    void this.greet(session);
+    if (!implicitTls) {
+      void this.greet(session);
+      return;
+    }
+    // Implicit FTPS: the handshake comes before the greeting.
+    void this.startImplicitTls(session).then((secured) => {
+      if (secured && !session.closed) return this.greet(session);
+    });
+  }
+
+  private async startImplicitTls(session: Session): Promise<boolean> {
+    let engine: TlsEngine;
+    try {
+      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection);
+    } catch (error) {
+      this.reportError(error, session);
+      session.end('TLS unavailable');
+      return false;
+    }
+    return !session.closed && (await startImplicitTls(session, engine));
   }
 
   /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */
   protected admitConnection(socket: Socket): string | undefined {
-    return this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
+    const refusal = this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
+    if (refusal) this.log.warn('server', 'connection refused', { address: socket.remoteAddress, reason: refusal });
+    return refusal;
   }
 
   private async greet(session: Session): Promise<void> {
@@ -289,7 +330,12 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     if (maxSessions !== undefined && this.sessionsOf(user.username) >= maxSessions) {
       return { code: ReplyCode.NotLoggedIn, message: session.t('tooManyUserSessions'), close: false };
     }
-    return undefined;
+    return tlsLoginRefusal(session, user);
+  }
+
+  /** Refusals dispatch runs before each command: the TLS policy (RFC 4217). */
+  commandPolicy(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined {
+    return tlsCommandPolicy(session, spec, argument);
   }
 
   uploadLimit(session: Session, _path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }> {

@@ -42,13 +42,16 @@ export async function authenticateSession(session: Session, username: string, pa
       } as FtpUser;
     } else {
       const authenticate = access.authenticate ?? staticUsers<FtpUser>(access.users as never);
-      const certificate = 'getPeerCertificate' in session.socket ? session.socket.getPeerCertificate() : undefined;
+      const socket = session.socket;
+      const certificate = 'getPeerCertificate' in socket ? socket.getPeerCertificate() : undefined;
+      const hasCertificate = certificate !== undefined && certificate !== null && Object.keys(certificate).length > 0;
       // The time limit, and the session's end, settle PASS even if the hook never does.
       const pending: Promise<FtpUser | null | undefined | false> = Promise.resolve().then(() =>
         authenticate({
           username,
           password,
-          certificate: certificate && Object.keys(certificate).length > 0 ? certificate : undefined,
+          certificate: hasCertificate ? certificate : undefined,
+          certificateAuthorized: hasCertificate && 'authorized' in socket && socket.authorized === true,
           session,
           signal: controller.signal,
         }),

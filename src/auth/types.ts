@@ -94,8 +94,13 @@ export interface FtpUser {
 export interface AuthRequest {
   username: string;
   password: string;
-  /** The client's TLS certificate, when it presented one. */
+  /** The client's TLS certificate, when it presented one (`tls.clientCertificates`). */
   certificate?: PeerCertificate | undefined;
+  /**
+   * True when `certificate` chains to the server's `tls.ca`. An unverified
+   * certificate can still be trusted by pinning its `fingerprint256`.
+   */
+  certificateAuthorized?: boolean;
   session: SessionInfo;
   /** Fires when the session ends or the auth time limit passes. */
   signal: AbortSignal;

@@ -43,6 +43,7 @@ function noDataSetup(session: Session): boolean {
 
 export const RETR = command({
   name: 'RETR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'read',
@@ -159,6 +160,7 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
 
 export const STOR = command({
   name: 'STOR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'write',
@@ -168,6 +170,7 @@ export const STOR = command({
 
 export const APPE = command({
   name: 'APPE',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'append',
@@ -177,6 +180,7 @@ export const APPE = command({
 
 export const STOU = command({
   name: 'STOU',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'write',

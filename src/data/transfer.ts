@@ -125,6 +125,7 @@ async function carry(
   const { info } = transfer;
   session.transfer = transfer;
   session.resetTimer();
+  if (setup.handshakeInFlight) await settledWithin(setup.handshakeInFlight(), STARTED_HANDSHAKE_GRACE_MS);
   session.reply(ReplyCode.FileStatusOkay, info.opening);
   session.emit('transferStart', base);
 
@@ -154,7 +155,7 @@ async function carry(
     let code: number;
     if (error instanceof DataConnectionError && !transfer.reason) {
       reason = error.reason === 'timeout' ? 'timeout' : 'disconnect';
-      code = ReplyCode.CannotOpenDataConnection;
+      code = error.code;
       session.reply(code, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
     } else if (!transfer.failure && (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted')))) {
       // A deliberate storage refusal (quota, veto) keeps its own reply even though
@@ -180,6 +181,24 @@ async function carry(
     transfer.finish();
     session.transferFinished();
   }
+}
+
+/**
+ * How long 150 may wait for a data TLS handshake the client already started.
+ * A handshake in flight needs nothing from the control connection, so this
+ * cannot deadlock; the bound only caps the cost for an odd client.
+ */
+const STARTED_HANDSHAKE_GRACE_MS = 2000;
+
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
 
 const CONNECTION_ERRORS = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);

@@ -56,7 +56,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
     session.say(ReplyCode.ArgumentSyntaxError, 'argumentForbidden', { command });
     return;
   }
-  const policy = server.commandPolicy?.(session, spec);
+  const policy = server.commandPolicy?.(session, spec, argument);
   if (policy) {
     session.reply(policy.code, policy.message);
     return;

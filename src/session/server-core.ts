@@ -30,7 +30,7 @@ export interface ServerCore {
    * Extra refusal rule run by dispatch before path checks (TLS policy): a reply
    * to refuse the command with, or undefined to let it run.
    */
-  commandPolicy?(session: Session, spec: CommandSpec): { code: number; message: string } | undefined;
+  commandPolicy?(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined;
   reportError(error: unknown, session?: Session): void;
   /** Every session event goes through here: stats, diagnostics channels, listeners. */
   observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void;

@@ -203,6 +203,20 @@ export class Session implements FtpSession {
     this.socket.pause();
   }
 
+  /**
+   * Drops every byte received but not yet run: queued command lines, the line
+   * being read, and what the paused socket buffered. AUTH TLS calls it after
+   * pausing, so commands a client (or an attacker in the path) pipelined in
+   * the clear behind AUTH TLS are never executed inside the TLS session.
+   */
+  discardPendingInput(): void {
+    this.queue.length = 0;
+    this.reader.reset();
+    while (this.socket.read() !== null) {
+      // discard
+    }
+  }
+
   resumeReading(): void {
     this.socket.on('data', this.onData);
     this.socket.resume();
