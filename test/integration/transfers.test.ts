@@ -204,3 +204,21 @@ test('a reset that arrives with the last bytes of an upload is never taken for a
   assert.deepEqual([...codes], [[426, 150]]);
   await assert.rejects(memory!.stat('/cut.bin'), 'no interrupted upload was kept (memory storage is atomic)');
 });
+
+test('the idle timer never cuts a transfer that is still running, and starts again after it', async (t) => {
+  const { port } = await startServer(t, { timeouts: { idle: 300 }, files: { '/big.bin': Buffer.alloc(8 * 1024 * 1024, 4) } });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const data = await open(c, 'RETR big.bin');
+  data.pause(); // the client is slow: no command and little data for longer than the idle time
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const received = readAll(data);
+  data.resume();
+  assert.equal((await received).length, 8 * 1024 * 1024);
+  assert.equal((await c.read()).code, 226);
+  assert.equal((await c.cmd('NOOP')).code, 200, 'still connected after the transfer');
+  const idle = await c.read(5000);
+  assert.equal(idle.code, 421, 'idle after the transfer: closed');
+  await c.waitClosed();
+});
