@@ -19,6 +19,11 @@ const options = {
   root,
   users: [{ username, password }],
   passive: { portRange: { min: Number(min), max: Number(max) } },
+  // Parity with the peers' launchers: no connection limits, no throttling
+  // (the benchmark opens 1,000 sessions from one address).
+  limits: { maxConnections: 0, maxConnectionsPerAddress: 0 },
+  loginThrottle: false,
+  antiFlood: false,
 };
 // Explicit FTPS, not required (as the peers' launchers do). Servers without
 // TLS support ignore the option; the benchmark checks FEAT for AUTH TLS.

@@ -85,3 +85,25 @@ export async function rawUpload(port: number, name: string, size: number, chunk:
     socket.destroy();
   }
 }
+
+/**
+ * An idle connection to the raw server that exchanged three lines, as an FTP
+ * session does to log in (greeting, USER, PASS): the memory floor of Node.
+ */
+export async function rawHold(port: number): Promise<{ destroy(): void }> {
+  const socket = open(port, false);
+  socket.on('error', () => undefined);
+  await settled(socket, 'connect');
+  let answers = 0;
+  await new Promise<void>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      answers += chunk.toString('latin1').split('+').length - 1;
+      if (answers === 1) socket.write('USER x\r\n');
+      else if (answers === 2) socket.write('PASS y\r\n');
+      else if (answers >= 3) resolve();
+    });
+    socket.once('close', () => reject(new Error('raw server closed the connection')));
+    socket.write('HOLD\n');
+  });
+  return socket;
+}

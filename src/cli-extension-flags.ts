@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, type CliOptions, type Flag } from './cli-options.js';
+import { HASH_ALGORITHMS } from './extension-options.js';
+import type { HashAlgorithm } from './fs/types.js';
 import type { FtpServerOptions } from './options.js';
 
 /**
@@ -81,6 +83,25 @@ export const extensionFlags: Flag[] = [
     value: 'BYTES',
     help: 'largest file range HASH and X* commands compute (556 beyond it)',
     apply: (o, v) => void (o.hash = { ...hashOptions(o), maxBytes: positiveInteger('hash-max-size', String(v)) }),
+  },
+  {
+    name: 'hash-algorithms',
+    type: 'string',
+    value: 'LIST',
+    help: 'digests offered, first is the default (e.g. SHA-256,SHA-1,CRC32)',
+    apply(o, v) {
+      const algorithms = String(v).split(',').map((a) => a.trim().toUpperCase()).filter(Boolean) as HashAlgorithm[];
+      for (const a of algorithms) if (!HASH_ALGORITHMS.includes(a)) throw new CliError(`--hash-algorithms: unknown algorithm ${a} (use ${HASH_ALGORITHMS.join(', ')})`);
+      if (algorithms.length === 0) throw new CliError('--hash-algorithms needs at least one algorithm');
+      o.hash = { ...hashOptions(o), algorithms, default: algorithms[0]! };
+    },
+  },
+  {
+    name: 'hash-concurrency',
+    type: 'string',
+    value: 'N',
+    help: 'digests computed at once by the whole server (default 4; more get 450)',
+    apply: (o, v) => void (o.hash = { ...hashOptions(o), concurrency: Math.max(1, positiveInteger('hash-concurrency', String(v))) }),
   },
   { name: 'mdtm-sets-time', type: 'boolean', help: 'let "MDTM time path" set the modification time (default: 501)', apply: (o) => void (o.mdtmSetsTime = true) },
 ];

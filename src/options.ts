@@ -1,12 +1,14 @@
 import { isIP } from 'node:net';
-import type { Authenticate, FtpUser } from './auth/types.js';
+import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
 import { resolveExtensionOptions, type ExtensionOptions, type ResolvedExtensionOptions } from './extension-options.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
+import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
 import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
+import { resolveTlsOptions, type FtpTlsOptions, type ResolvedTlsOptions } from './tls/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -95,6 +97,12 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Limits for every user; a user's own `limits` override them field by field. */
+  userLimits?: UserLimits;
+  /** Server-wide upload and download rates, shared by all sessions. */
+  bandwidth?: BandwidthOptions;
+  /** How often `transferProgress` events fire. */
+  progress?: ProgressOptions;
   /** Total and per-address connection limits (docs/security.md). */
   limits?: ConnectionLimitOptions;
   /** Delay after a failed login, attempts per connection, lockouts (false: off). */
@@ -103,6 +111,8 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   antiFlood?: AntiFloodOptions | false;
   /** Name ftpkit and its version in the default 220 greeting (default false). */
   greetingVersion?: boolean;
+  /** FTPS: certificate and policy. Enables AUTH TLS on `listen()` ports and `listenImplicitTls()`. */
+  tls?: FtpTlsOptions;
 }
 
 export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U>, ResolvedSecurityOptions {
@@ -128,6 +138,10 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedEx
   logger: Logger | undefined;
   transcript: FtpServerOptions['transcript'];
   hooks: HookOptions<U>;
+  userLimits: ResolvedLimitOptions['userLimits'];
+  bandwidth: ResolvedLimitOptions['bandwidth'];
+  progress: ResolvedLimitOptions['progress'];
+  tls: ResolvedTlsOptions | undefined;
 }
 
 /** Thrown by the constructor with every problem found in the options at once. */
@@ -154,6 +168,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   for (const [i, user] of (options.users ?? []).entries()) {
     check(typeof user?.username === 'string' && user.username.length > 0, `users[${i}].username must be a non-empty string`);
     check(typeof user?.password === 'string', `users[${i}].password must be a string`);
+    checkUserLimits(user?.limits, `users[${i}].limits`, problems);
   }
   const hasStorage = options.filesystem !== undefined || options.root !== undefined;
   const usersHaveStorage = (options.users ?? []).every((u) => u.filesystem !== undefined || u.root !== undefined);
@@ -189,8 +204,10 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     greeting === undefined || typeof greeting === 'string' || (Array.isArray(greeting) && greeting.every((line) => typeof line === 'string')),
     'greeting must be a string or a list of lines',
   );
+  const limits = resolveLimitOptions(options, problems);
   const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);
+  const tls = resolveTlsOptions(options.tls, problems);
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -224,8 +241,10 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...limits,
     ...security,
     ...extensions,
+    tls,
   };
 }
 

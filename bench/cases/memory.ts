@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FtpClient } from '../ftp-client.js';
+import { rawHold } from '../raw-client.js';
 import { treePss } from '../proc.js';
 import { countLabel } from '../scale.js';
+import { RAW } from '../servers.js';
 import { loginClient, type CaseDef } from './types.js';
 
 /** Logins in flight at once: below every peer's listen backlog, so none is dropped. */
@@ -11,11 +12,14 @@ const KB = 1024;
 /**
  * Server memory at rest, then with many idle logged-in sessions (fresh server
  * each run). Per session as RSS (what the issue names) and as PSS (shared
- * pages split among processes: the fair figure for forking servers).
+ * pages split among processes: the fair figure for forking servers). The raw
+ * column is the floor: a bare Node server holding connections that exchanged
+ * as many lines as a login.
  */
 export const memory: CaseDef = {
   id: 'memory',
   freshServerPerRun: true,
+  raw: true,
   fixtures: () => [],
   rows: (scale) => [
     { id: 'rss-idle', label: 'server RSS, idle', unit: 'MB', better: 'lower' },
@@ -26,13 +30,14 @@ export const memory: CaseDef = {
     await sleep(500);
     const idle = ctx.server.usage().rssBytes;
     const idlePss = treePss(ctx.server.pid);
-    const clients: FtpClient[] = [];
+    const clients: { destroy(): void }[] = [];
+    const open = () => (ctx.server.name === RAW ? rawHold(ctx.server.port) : loginClient(ctx, false));
     try {
       let next = 0;
       const opener = async () => {
         while (next < ctx.scale.idleSessions) {
           next++;
-          clients.push(await loginClient(ctx, false));
+          clients.push(await open());
         }
       };
       await Promise.all(Array.from({ length: OPENING_CONCURRENCY }, opener));

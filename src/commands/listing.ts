@@ -101,6 +101,7 @@ async function list(session: Session, command: string, path: string, format: For
 
 export const LIST = command({
   name: 'LIST',
+  dataConnection: true,
   argument: 'optional',
   path: stripListFlags,
   permission: 'list',
@@ -110,6 +111,7 @@ export const LIST = command({
 
 export const NLST = command({
   name: 'NLST',
+  dataConnection: true,
   argument: 'optional',
   path: stripListFlags,
   permission: 'list',
@@ -119,6 +121,7 @@ export const NLST = command({
 
 export const MLSD = command({
   name: 'MLSD',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'list',

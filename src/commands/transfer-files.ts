@@ -7,8 +7,11 @@ import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
 import { sliceChunks } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
 import { takeBytes } from '../data/take-bytes.js';
-import { runTransfer, type Transfer } from '../data/transfer.js';
+import { ConfirmedEnd } from '../data/confirmed-end.js';
+import { runTransfer, type Transfer, type TransferInfo } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
+import type { FileStat } from '../fs/types.js';
+import { guardUpload, type UploadGuard } from '../limits/upload-guard.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { baseName, joinPath, parentPath } from '../session/paths.js';
 import type { Session } from '../session/session.js';
@@ -41,6 +44,7 @@ function noDataSetup(session: Session): boolean {
 
 export const RETR = command({
   name: 'RETR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'read',
@@ -77,30 +81,47 @@ export const RETR = command({
 
 /**
  * Feeds the data connection into storage and answers only once storage says
- * the bytes are kept. Then the host may still veto (beforeUploadCommit): the
- * file is removed and the client gets the host's 550/553 instead of 226.
+ * the bytes are kept. Limits (maximum file size, quota) are checked on every
+ * chunk; crossing one stops the upload at once with 552, and a file the
+ * upload created is removed (see docs/storage.md, "Partial files"). Then the
+ * host may still veto (beforeUploadCommit): the file is removed (unless the
+ * hook says `keep`) and the client gets the host's 4xx/5xx instead of 226.
  */
-async function receive(session: Session, stream: Duplex, transfer: Transfer, path: string, start: number, append: boolean): Promise<void> {
+async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean): Promise<void> {
   const user = session.user!;
-  const limit = session.server.uploadLimit(session, path);
-  const counter = transfer.count(limit.bytes, () => new FtpError(limit.kind, undefined));
+  const check = guard.check;
+  const counter = transfer.count(
+    check &&
+      ((chunk, total) => {
+        const error = check(chunk, total);
+        return error && (transfer.fail('limit', error) as Error);
+      }),
+  );
   // Storage that fails while reading the upload errors this stream first.
   counter.once('error', () => transfer.noteFailure('storage'));
   const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
-  const source = pipeline([stream, ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
+  const source = pipeline([stream, new ConfirmedEnd(stream), ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
   const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
-  await session.fs!.write(path, source, { start, append }, ctx);
-  if (counter.errored) throw counter.errored;
-  await uploadConsumed(source);
-  if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes });
-  if (outcome.kind === 'continue') return;
-  await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
-  if (outcome.kind === 'failed') {
-    session.server.reportError(outcome.error, session);
-    throw new FtpError('permission-denied', 'Upload rejected.', { public: true, code: ReplyCode.FileUnavailable });
+  try {
+    await session.fs!.write(path, source, { start, append }, ctx);
+    if (counter.errored) throw counter.errored;
+    await uploadConsumed(source);
+  } catch (error) {
+    if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+    throw error;
   }
-  throw new FtpError('permission-denied', outcome.message ?? 'Upload rejected.', { public: true, code: outcome.code ?? ReplyCode.FileUnavailable });
+  if (!session.server.hooks.has('beforeUploadCommit')) return;
+  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes, offset: start, append });
+  if (outcome.kind === 'continue') return;
+  if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
+  const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
+  const refusal =
+    outcome.kind === 'failed'
+      ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
+      : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
+  transfer.fail('rejected', refusal);
+  if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  throw refusal;
 }
 
 /**
@@ -112,6 +133,22 @@ async function uploadConsumed(source: Readable): Promise<void> {
   // The last chunk may have been read with 'end' still a tick away.
   if (!source.readableEnded) await setImmediate();
   if (!source.readableEnded) throw new Error('filesystem write() resolved before reading the whole upload');
+}
+
+/**
+ * Runs an upload with its limits prepared before 150 and released after the
+ * reply. `existing` is the target's stat when the caller already has it
+ * (null: it does not exist).
+ */
+async function upload(session: Session, info: Omit<TransferInfo, 'direction' | 'offset'>, offset: number, append: boolean, existing?: FileStat | null): Promise<void> {
+  const guard = await guardUpload(session, info.path, { offset, append, existing });
+  try {
+    await runTransfer(session, { ...info, direction: 'upload', offset }, (stream, transfer) =>
+      receive(session, stream, transfer, guard, info.path, offset, append),
+    );
+  } finally {
+    guard.release();
+  }
 }
 
 async function store(session: Session, command: 'STOR' | 'APPE', path: string): Promise<void> {
@@ -134,13 +171,12 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
   }
   if (noDataSetup(session)) return;
   const opening = session.t('openingData', { type: modeName(session), what: baseName(path) });
-  await runTransfer(session, { direction: 'upload', command, path, offset, opening }, (stream, transfer) =>
-    receive(session, stream, transfer, path, offset, append),
-  );
+  await upload(session, { command, path, opening }, offset, append, stat ?? null);
 }
 
 export const STOR = command({
   name: 'STOR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'write',
@@ -150,6 +186,7 @@ export const STOR = command({
 
 export const APPE = command({
   name: 'APPE',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'append',
@@ -159,6 +196,7 @@ export const APPE = command({
 
 export const STOU = command({
   name: 'STOU',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'write',
@@ -172,11 +210,7 @@ export const STOU = command({
     if (noDataSetup(session)) return;
     const name = baseName(target);
     // RFC 1123 4.1.2.9: the 150 reply names the file as "FILE: name".
-    await runTransfer(
-      session,
-      { direction: 'upload', command: 'STOU', path: target, offset: 0, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) },
-      (stream, transfer) => receive(session, stream, transfer, target, 0, false),
-    );
+    await upload(session, { command: 'STOU', path: target, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) }, 0, false, null);
   },
 });
 

@@ -25,6 +25,12 @@ test('extension flags map onto the options', () => {
   assert.deepEqual(options.modeZ, { level: 9 });
   assert.deepEqual(options.hash, { maxBytes: 1000 });
   assert.equal(options.mdtmSetsTime, true);
+  assert.deepEqual(parseCli(['--hash-algorithms', 'crc32, SHA-1', '--hash-concurrency', '2']).options.hash, {
+    algorithms: ['CRC32', 'SHA-1'],
+    default: 'CRC32',
+    concurrency: 2,
+  });
+  assert.throws(() => parseCli(['--hash-algorithms', 'SHA-3']), /unknown algorithm SHA-3/);
   assert.equal(parseCli(['--no-mode-z', '--no-hash']).options.modeZ, false);
   assert.equal(parseCli(['--no-hash']).options.hash, false);
   assert.throws(() => parseCli(['--vhost', 'nodir']), /NAME=DIR/);
@@ -65,7 +71,7 @@ test('the ftpkit command serves virtual hosts from a config file', async (t) => 
     let out = '';
     cli.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /ftp:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      const match = /ftp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (match) resolvePort(Number(match[1]));
     });
     cli.once('exit', (code) => reject(new Error(`ftpkit exited with ${code}: ${out}`)));

@@ -164,10 +164,15 @@ test('a hash runs like a transfer: STAT reports it, ABOR stops it (426, 226), th
   const c = await RawClient.login(port);
   t.after(() => c.close());
   c.send('HASH endless');
-  await new Promise((r) => setTimeout(r, 150));
-  const stat = await c.cmd('STAT');
-  assert.equal(stat.code, 213);
-  assert.ok(Number(/(\d+) bytes/.exec(stat.text)?.[1]) > 0, stat.text);
+  // STAT is answered while the hash runs, and its byte count grows.
+  let hashed = 0;
+  for (let i = 0; i < 100 && hashed === 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    const stat = await c.cmd('STAT');
+    assert.equal(stat.code, 213);
+    hashed = Number(/(\d+) bytes/.exec(stat.text)?.[1]);
+  }
+  assert.ok(hashed > 0);
   assert.equal((await c.cmd('NOOP')).code, 200);
   c.send('ABOR');
   const aborted = await c.read();
@@ -195,7 +200,7 @@ test('the filesystem hash() is used when present; the server-wide concurrency li
   t.after(() => a.close());
   t.after(() => b.close());
   a.send('HASH f');
-  await new Promise((r) => setTimeout(r, 50));
+  while (calls.length === 0) await new Promise((r) => setTimeout(r, 5));
   const busy = await b.cmd('XSHA1 f');
   assert.equal(busy.code, 450);
   release();

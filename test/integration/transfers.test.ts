@@ -185,3 +185,40 @@ test('STOU answers 150 FILE: <name> and stores under a name that did not exist',
   assert.equal((await fileBytes(memory!, `/${name}`)).toString(), 'new');
   assert.equal((await fileBytes(memory!, '/report.txt')).toString(), 'old');
 });
+
+test('a reset that arrives with the last bytes of an upload is never taken for a clean end (no 226 for a truncated file)', async (t) => {
+  // libuv may report such a reset as the end of the stream; the upload must still fail.
+  const { port, memory } = await startServer(t);
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const codes = new Map<number, number>();
+  for (let i = 0; i < 150; i++) {
+    const data = await open(c, 'STOR cut.bin');
+    data.write(Buffer.alloc(256 * 1024, 7));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    data.resetAndDestroy();
+    const code = (await c.read()).code;
+    codes.set(code, (codes.get(code) ?? 0) + 1);
+  }
+  assert.deepEqual([...codes], [[426, 150]]);
+  await assert.rejects(memory!.stat('/cut.bin'), 'no interrupted upload was kept (memory storage is atomic)');
+});
+
+test('the idle timer never cuts a transfer that is still running, and starts again after it', async (t) => {
+  const { port } = await startServer(t, { timeouts: { idle: 300 }, files: { '/big.bin': Buffer.alloc(8 * 1024 * 1024, 4) } });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const data = await open(c, 'RETR big.bin');
+  data.pause(); // the client is slow: no command and little data for longer than the idle time
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const received = readAll(data);
+  data.resume();
+  assert.equal((await received).length, 8 * 1024 * 1024);
+  assert.equal((await c.read()).code, 226);
+  assert.equal((await c.cmd('NOOP')).code, 200, 'still connected after the transfer');
+  const idle = await c.read(5000);
+  assert.equal(idle.code, 421, 'idle after the transfer: closed');
+  await c.waitClosed();
+});
