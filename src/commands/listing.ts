@@ -94,7 +94,7 @@ async function list(session: Session, command: string, path: string, format: For
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
     const counter = transfer.count();
     const lines = Readable.from(render(session, dir, entries, format, transfer.signal));
-    lines.once('error', () => transfer.noteFailure('storage'));
+    lines.once('error', (error) => transfer.noteFailure('storage', error));
     await pipeline([lines, counter, ...compressSteps(session), stream]);
   });
 }

@@ -69,7 +69,7 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
-        source.once('error', () => transfer.noteFailure('storage'));
+        source.once('error', (error) => transfer.noteFailure('storage', error));
         const bytes = range ? takeBytes(source, length) : source;
         await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
       });
@@ -98,7 +98,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
       }),
   );
   // Storage that fails while reading the upload errors this stream first.
-  counter.once('error', () => transfer.noteFailure('storage'));
+  counter.once('error', (error) => transfer.noteFailure('storage', error));
   const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
   const source = pipeline([stream, new ConfirmedEnd(stream), ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
   const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));

@@ -76,7 +76,10 @@ export class Transfer {
    * or storage (a local error: its own reply, and the host is told). Whichever
    * fails first tears the other down, so only the first one says what happened.
    */
-  noteFailure(side: 'data' | 'storage'): void {
+  noteFailure(side: 'data' | 'storage', error?: unknown): void {
+    // A premature close or a reset on the storage side was put there by the
+    // teardown of a data connection that ended first (it may have just finished).
+    if (side === 'storage' && isConnectionError(error)) return;
     this.failedFirst ??= side;
   }
 
