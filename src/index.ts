@@ -75,3 +75,7 @@ export type { BandwidthOptions, ProgressOptions } from './limits/options.js';
 export type { AntiFloodOptions, ConnectionLimitOptions, LockoutOptions, LoginThrottleOptions } from './security/options.js';
 export { AddressList } from './net/cidr.js';
 export { VERSION } from './version.js';
+export { ReadOnlyFileSystem, readOnly } from './fs/read-only.js';
+export { RootedFileSystem, rooted } from './fs/rooted.js';
+export { MountFileSystem, mountTable, type Mount } from './fs/mounts.js';
+export { OPTIONAL_FS_METHODS, type OptionalFsMethod } from './fs/types.js';

@@ -167,7 +167,7 @@ async function carry(
       // A limit or a veto came first (even if the client then left), else the
       // storage error decided the reply, so it decides the reason too.
       reason = transfer.failure ?? (stream === undefined || isConnectionError(error) ? 'disconnect' : 'error');
-      const reply = errorToReply(transfer.failure ? transfer.failureError : error);
+      const reply = errorToReply(transfer.failure ? transfer.failureError : error, (key) => session.t(key));
       code = reply.code;
       if (code === ReplyCode.LocalError) session.server.reportError(error, session);
       session.reply(code, reply.text);

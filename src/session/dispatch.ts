@@ -91,7 +91,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
     }
     await spec.handler(ctx);
   } catch (error) {
-    const { code, text } = errorToReply(error);
+    const { code, text } = errorToReply(error, (key) => session.t(key));
     if (code === ReplyCode.LocalError) server.reportError(error, session);
     session.reply(code, text);
   }
