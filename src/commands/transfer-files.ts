@@ -5,6 +5,7 @@ import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
 import { sliceChunks } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
+import { Intake, sendTo } from '../data/pump.js';
 import { takeBytes } from '../data/take-bytes.js';
 import { runTransfer, type Transfer } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
@@ -64,8 +65,11 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
+        const compress = compressSteps(session);
+        // The common case (binary, stream mode, whole file) needs no stream stage at all.
+        if (steps.length === 0 && compress.length === 0 && !range) return sendTo(source, stream, transfer.tally);
         const bytes = range ? takeBytes(source, length) : source;
-        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
+        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compress, stream]);
       });
     } finally {
       source.destroy();
@@ -81,14 +85,16 @@ export const RETR = command({
 async function receive(session: Session, stream: Duplex, transfer: Transfer, path: string, start: number, append: boolean): Promise<void> {
   const user = session.user!;
   const limit = session.server.uploadLimit(session, path);
-  const counter = transfer.count(limit.bytes, () => new FtpError(limit.kind, undefined));
-  const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
-  const source = pipeline([stream, ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
-  const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
-  await session.fs!.write(path, source, { start, append }, ctx);
+  const overLimit = () => new FtpError(limit.kind, undefined);
+  const steps: NodeJS.ReadWriteStream[] = [...decompressSteps(session), ...(session.type === 'A' ? [new FromNetworkLineEndings()] : [])];
+  // Binary stream mode (the common case) reads the socket directly; conversions need a pipeline.
+  const counter = steps.length === 0 ? new Intake(stream, transfer.tally, limit.bytes, overLimit) : transfer.count(limit.bytes, overLimit);
+  const source = steps.length === 0 ? counter : (pipeline([stream, ...steps, counter], () => undefined) as unknown as Readable);
+  // The transfer's signal also fires when the session ends (the session aborts its transfer).
+  await session.fs!.write(path, source, { start, append }, session.fsContext(transfer.signal));
   if (counter.errored) throw counter.errored;
   if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes });
+  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: transfer.bytes });
   if (outcome.kind === 'continue') return;
   await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
   if (outcome.kind === 'failed') {

@@ -6,6 +6,7 @@ import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { ByteCounter } from './byte-counter.js';
 import { DataConnectionError } from './data-setup.js';
+import type { Tally } from './pump.js';
 
 export interface TransferInfo {
   direction: TransferDirection;
@@ -32,6 +33,8 @@ export class Transfer {
   reason: AbortReason | undefined;
   private readonly controller = new AbortController();
   private counter: ByteCounter | undefined;
+  /** Bytes counted without a stream stage (see `sendTo`). */
+  readonly tally: Tally = { bytes: 0 };
   private settle!: () => void;
   /** Resolves once the transfer command sent its final reply. */
   readonly done = new Promise<void>((resolve) => (this.settle = resolve));
@@ -43,7 +46,7 @@ export class Transfer {
   }
 
   get bytes(): number {
-    return this.counter?.bytes ?? 0;
+    return this.counter?.bytes ?? this.tally.bytes;
   }
 
   /** A pass-through that counts the bytes of this transfer (and enforces a limit). */
