@@ -37,6 +37,20 @@ const seconds = (flag: string, text: string, allowZero = false): number => {
   return n * 1000;
 };
 
+/** "1048576", "512k", "10M", "1.5G" (binary units) → bytes. */
+const bytes = (flag: string, text: string): number => {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
+  const n = match ? Number(match[1]) * 1024 ** ' kmgt'.indexOf((match[2] || ' ').toLowerCase()) : NaN;
+  if (!Number.isFinite(n) || n < 0) throw new CliError(`--${flag} needs a size in bytes (e.g. 500k, 10M, 2G), got "${text}"`);
+  return Math.floor(n);
+};
+
+const rate = (flag: string, text: string): number => {
+  const n = bytes(flag, text);
+  if (n <= 0) throw new CliError(`--${flag} needs a rate above 0 bytes per second, got "${text}"`);
+  return n;
+};
+
 /** "N" or "N:SECONDS" (0 or "off" for N switches the defence off). */
 const countAndSeconds = (flag: string, text: string): { count: number; ms: number | undefined } => {
   if (text === 'off') return { count: 0, ms: undefined };
@@ -66,6 +80,12 @@ export const flags: Flag[] = [
   { name: 'anonymous-write', type: 'boolean', help: 'allow anonymous login with write access', apply: (o) => void (o.anonymous = { writable: true }) },
   { name: 'read-only', type: 'boolean', help: 'refuse every change to files, for every user', apply: (o) => void (o.readOnly = true) },
   {
+    name: 'atomic-uploads',
+    type: 'boolean',
+    help: 'store uploads in a hidden temporary file, renamed over the target only once complete',
+    apply: (o) => void (o.localFileSystem = { ...o.localFileSystem, atomicUploads: true }),
+  },
+  {
     name: 'pasv-range',
     type: 'string',
     value: 'MIN-MAX',
@@ -82,6 +102,15 @@ export const flags: Flag[] = [
   { name: 'no-active', type: 'boolean', help: 'refuse active mode (PORT/EPRT)', apply: (o) => void (o.active = { ...o.active, enabled: false }) },
   { name: 'idle-timeout', type: 'string', value: 'SECONDS', help: 'close sessions idle this long (default 300)', apply: (o, v) => void (o.timeouts = { ...o.timeouts, idle: seconds('idle-timeout', String(v)) }) },
   { name: 'greeting', type: 'string', value: 'TEXT', help: 'text of the 220 greeting', apply: (o, v) => void (o.greeting = String(v)) },
+  { name: 'max-file-size', type: 'string', value: 'SIZE', help: 'largest file an upload may produce (e.g. 100M; 552 beyond it)', apply: (o, v) => void (o.userLimits = { ...o.userLimits, maxFileSize: bytes('max-file-size', String(v)) }) },
+  { name: 'quota', type: 'string', value: 'SIZE', help: "bytes each user's tree may hold (e.g. 1G; 552 beyond it)", apply: (o, v) => void (o.userLimits = { ...o.userLimits, quotaBytes: bytes('quota', String(v)) }) },
+  { name: 'upload-rate', type: 'string', value: 'SIZE', help: 'upload bytes per second per user (e.g. 1M)', apply: (o, v) => void (o.userLimits = { ...o.userLimits, uploadRate: rate('upload-rate', String(v)) }) },
+  { name: 'download-rate', type: 'string', value: 'SIZE', help: 'download bytes per second per user (e.g. 1M)', apply: (o, v) => void (o.userLimits = { ...o.userLimits, downloadRate: rate('download-rate', String(v)) }) },
+  { name: 'max-sessions-per-user', type: 'string', value: 'N', help: 'sessions one user may have logged in at once', apply: (o, v) => void (o.userLimits = { ...o.userLimits, maxSessions: number('max-sessions-per-user', String(v), 1) }) },
+  { name: 'total-upload-rate', type: 'string', value: 'SIZE', help: 'upload bytes per second for the whole server', apply: (o, v) => void (o.bandwidth = { ...o.bandwidth, uploadRate: rate('total-upload-rate', String(v)) }) },
+  { name: 'total-download-rate', type: 'string', value: 'SIZE', help: 'download bytes per second for the whole server', apply: (o, v) => void (o.bandwidth = { ...o.bandwidth, downloadRate: rate('total-download-rate', String(v)) }) },
+  { name: 'progress-interval', type: 'string', value: 'MS', help: 'transfer progress at most this often (default 1000; shown by --log)', apply: (o, v) => void (o.progress = { ...o.progress, intervalMs: number('progress-interval', String(v), 10) }) },
+  { name: 'progress-bytes', type: 'string', value: 'SIZE', help: 'transfer progress only after this many more bytes (default 1)', apply: (o, v) => void (o.progress = { ...o.progress, bytes: bytes('progress-bytes', String(v)) }) },
   ...securityFlags(),
   { name: 'log', type: 'boolean', help: 'print a transcript: session, time, user, address, each command and reply', apply: (o) => void (o.transcript = true) },
   ...extensionFlags,

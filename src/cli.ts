@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError, parseCli, usage } from './cli-options.js';
+import { FtpOptionsError } from './options.js';
 import { FtpServer } from './server.js';
 
 /**
@@ -30,17 +31,26 @@ async function main(argv: readonly string[]): Promise<number> {
     demo = { username: 'demo', password: randomBytes(6).toString('hex') };
     options.users.push(demo);
   }
-  const server = new FtpServer(options);
+  let server: FtpServer;
+  try {
+    server = new FtpServer(options);
+  } catch (error) {
+    if (!(error instanceof FtpOptionsError)) throw error;
+    process.stderr.write(`ftpkit: ${error.message}\n`);
+    return 2;
+  }
   server.on('error', ({ error }) => process.stderr.write(`ftpkit: ${error instanceof Error ? error.message : String(error)}\n`));
-  const address = await server.listen();
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  process.stdout.write(`ftpkit serving ${options.root}\n  at ftp://${host}:${address.port}/\n`);
-  if (demo) process.stdout.write(`  demo login: user "${demo.username}", password "${demo.password}"\n`);
-  else if (options.users.length > 0) process.stdout.write(`  logins: ${options.users.map((u) => u.username).join(', ')}\n`);
-  if (options.anonymous) process.stdout.write('  anonymous login allowed\n');
-  process.stdout.write('Press Ctrl+C to stop.\n');
-
-  await new Promise<void>((done) => {
+  let address;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no such local address' : String(code ?? error);
+    process.stderr.write(`ftpkit: cannot listen on ${options.host}:${options.port}: ${why}\n`);
+    return 1;
+  }
+  // Signal handlers go in before the URL is printed: whoever waits for that line may signal at once.
+  const stopped = new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -50,6 +60,16 @@ async function main(argv: readonly string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // The same first line as the examples print (scripts and tests wait for it); one write, so it arrives whole.
+  const banner = [`ftpkit listening on ftp://${host}:${address.port}`, `  serving ${options.root}`];
+  if (demo) banner.push(`  demo login: user "${demo.username}", password "${demo.password}"`);
+  else if (options.users.length > 0) banner.push(`  logins: ${options.users.map((u) => u.username).join(', ')}`);
+  if (options.anonymous) banner.push('  anonymous login allowed');
+  banner.push('Press Ctrl+C to stop.');
+  process.stdout.write(banner.join('\n') + '\n');
+
+  await stopped;
   return 0;
 }
 

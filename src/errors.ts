@@ -1,3 +1,4 @@
+import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
 
 /** What went wrong in storage or auth, independent of how FTP says it. */
@@ -81,32 +82,36 @@ export function errorKind(error: unknown): FtpErrorKind | undefined {
   return undefined;
 }
 
-const replyByKind: Readonly<Record<FtpErrorKind, { code: number; text: string }>> = {
-  'not-found': { code: ReplyCode.FileUnavailable, text: 'No such file or directory.' },
-  exists: { code: ReplyCode.FileUnavailable, text: 'File exists.' },
-  'permission-denied': { code: ReplyCode.FileUnavailable, text: 'Permission denied.' },
-  'not-a-directory': { code: ReplyCode.FileUnavailable, text: 'Not a directory.' },
-  'is-a-directory': { code: ReplyCode.FileUnavailable, text: 'Is a directory.' },
-  'directory-not-empty': { code: ReplyCode.FileUnavailable, text: 'Directory not empty.' },
-  'no-space': { code: ReplyCode.InsufficientStorage, text: 'Insufficient storage space.' },
-  'quota-exceeded': { code: ReplyCode.ExceededStorage, text: 'Exceeded storage allocation.' },
-  'name-not-allowed': { code: ReplyCode.FileNameNotAllowed, text: 'File name not allowed.' },
-  'invalid-argument': { code: ReplyCode.ArgumentSyntaxError, text: 'Invalid argument.' },
-  transient: { code: ReplyCode.FileUnavailableBusy, text: 'File unavailable, try again later.' },
-  'not-supported': { code: ReplyCode.NotImplemented, text: 'Not supported by this file system.' },
-  aborted: { code: ReplyCode.LocalError, text: 'Action aborted.' },
+/** Reply code and catalogue message of each kind (hosts translate the texts with `messages`). */
+const replyByKind: Readonly<Record<FtpErrorKind, { code: number; key: MessageKey }>> = {
+  'not-found': { code: ReplyCode.FileUnavailable, key: 'errorNotFound' },
+  exists: { code: ReplyCode.FileUnavailable, key: 'errorExists' },
+  'permission-denied': { code: ReplyCode.FileUnavailable, key: 'permissionDenied' },
+  'not-a-directory': { code: ReplyCode.FileUnavailable, key: 'notADirectory' },
+  'is-a-directory': { code: ReplyCode.FileUnavailable, key: 'errorIsADirectory' },
+  'directory-not-empty': { code: ReplyCode.FileUnavailable, key: 'errorDirectoryNotEmpty' },
+  'no-space': { code: ReplyCode.InsufficientStorage, key: 'errorNoSpace' },
+  'quota-exceeded': { code: ReplyCode.ExceededStorage, key: 'errorQuotaExceeded' },
+  'name-not-allowed': { code: ReplyCode.FileNameNotAllowed, key: 'errorNameNotAllowed' },
+  'invalid-argument': { code: ReplyCode.ArgumentSyntaxError, key: 'errorInvalidArgument' },
+  transient: { code: ReplyCode.FileUnavailableBusy, key: 'errorTransient' },
+  'not-supported': { code: ReplyCode.NotImplemented, key: 'errorNotSupported' },
+  aborted: { code: ReplyCode.LocalError, key: 'errorAborted' },
 };
+
+const english = (key: MessageKey): string => defaultMessages[key];
 
 /**
  * The one place errors become replies. Anything unknown is 451 with a stock
- * text: never a crash, never an OS message or a server path.
+ * text: never a crash, never an OS message or a server path. `text` gives the
+ * stock texts in the session's language (`session.t`); English by default.
  */
-export function errorToReply(error: unknown): { code: number; text: string } {
+export function errorToReply(error: unknown, text: (key: MessageKey) => string = english): { code: number; text: string } {
   const kind = errorKind(error);
-  if (kind === undefined) return { code: ReplyCode.LocalError, text: 'Local error in processing.' };
+  if (kind === undefined) return { code: ReplyCode.LocalError, text: text('localError') };
   const mapped = replyByKind[kind];
   if (isFtpError(error)) {
-    return { code: error.code ?? mapped.code, text: error.publicMessage ?? mapped.text };
+    return { code: error.code ?? mapped.code, text: error.publicMessage ?? text(mapped.key) };
   }
-  return mapped;
+  return { code: mapped.code, text: text(mapped.key) };
 }

@@ -1,18 +1,33 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AddressInfo } from 'node:net';
 import type { FtpUser } from './auth/types.js';
-import type { SessionInfo } from './session/info.js';
+import type { FtpSession } from './session/info.js';
 
 /** Every session event carries the session and its per-session sequence number. */
 export interface SessionEvent<U extends FtpUser = FtpUser> {
-  session: SessionInfo<U>;
+  /** Who (id, addresses, user, TLS state, client name), with host control (`close()`...). */
+  session: FtpSession<U>;
   /** Increases by one with each event of this session: orders events reliably. */
   seq: number;
 }
 
 export type TransferDirection = 'download' | 'upload' | 'listing';
-export type AbortReason = 'abor' | 'disconnect' | 'error' | 'timeout' | 'shutdown' | 'host';
+/**
+ * Why a transfer stopped early: the client's ABOR, a broken connection, a
+ * storage or network error, the stalled-transfer timeout, server shutdown,
+ * the host (`session.abortTransfer()`, `session.close()`), a limit (maximum
+ * file size, quota), or a `beforeUploadCommit` veto.
+ */
+export type AbortReason = 'abor' | 'disconnect' | 'error' | 'timeout' | 'shutdown' | 'host' | 'limit' | 'rejected';
+/**
+ * Why a login failed: wrong user or password, the authenticate hook threw or
+ * took too long, login throttling, refused after authentication (session
+ * limit, address, TLS requirement), or no storage for the user.
+ */
 export type LoginFailureReason = 'bad-credentials' | 'auth-error' | 'auth-timeout' | 'throttled' | 'not-allowed' | 'no-storage';
+
+/** What SITE CHMOD / MFF UNIX.mode (`mode`), MFMT / SITE UTIME / MFF modify (`modified`) or MFCT / MFF create (`created`) changed. */
+export type AttributeChange = { attribute: 'mode'; mode: number } | { attribute: 'modified' | 'created'; time: Date };
 
 export interface TransferEvent<U extends FtpUser = FtpUser> extends SessionEvent<U> {
   direction: TransferDirection;
@@ -29,21 +44,26 @@ export interface FtpServerEvents<U extends FtpUser = FtpUser> {
   connection: (event: SessionEvent<U>) => void;
   login: (event: SessionEvent<U> & { user: U }) => void;
   loginFailed: (event: SessionEvent<U> & { username: string; reason: LoginFailureReason }) => void;
-  logout: (event: SessionEvent<U> & { user: U }) => void;
+  /** A logged-in user left: QUIT, REIN, a new USER, or the connection ended (`reason`). */
+  logout: (event: SessionEvent<U> & { user: U; reason: string }) => void;
   /** A command line was received (the PASS argument is always redacted). */
   command: (event: SessionEvent<U> & { command: string; argument: string }) => void;
   reply: (event: SessionEvent<U> & { code: number; text: string }) => void;
   transferStart: (event: TransferEvent<U>) => void;
-  transferProgress: (event: TransferEvent<U> & { bytes: number }) => void;
+  /** Throttled: at most once per `progress.intervalMs`, and only after `progress.bytes` more bytes moved. */
+  transferProgress: (event: TransferEvent<U> & { bytes: number; durationMs: number }) => void;
   transferEnd: (event: TransferEvent<U> & { bytes: number; durationMs: number }) => void;
-  transferAborted: (event: TransferEvent<U> & { bytes: number; reason: AbortReason; error?: unknown }) => void;
+  /** The transfer failed or was stopped; `code` is the reply the client got. */
+  transferAborted: (event: TransferEvent<U> & { bytes: number; durationMs: number; reason: AbortReason; code: number; error?: unknown }) => void;
   fileDeleted: (event: SessionEvent<U> & { path: string }) => void;
   directoryCreated: (event: SessionEvent<U> & { path: string }) => void;
   directoryRemoved: (event: SessionEvent<U> & { path: string }) => void;
   renamed: (event: SessionEvent<U> & { from: string; to: string }) => void;
+  /** Permissions (SITE CHMOD, MFF) or a time (MFMT, MFCT, MFF, SITE UTIME) of `path` changed. */
+  attributesChanged: (event: SessionEvent<U> & { command: string; path: string } & AttributeChange) => void;
   disconnect: (event: SessionEvent<U> & { reason: string }) => void;
   /** Something failed that the host may want to know about; the server keeps running. */
-  error: (event: { error: unknown; session?: SessionInfo<U> | undefined }) => void;
+  error: (event: { error: unknown; session?: FtpSession<U> | undefined }) => void;
   close: (event: Record<string, never>) => void;
 }
 

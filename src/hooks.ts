@@ -1,22 +1,25 @@
 import type { FtpUser } from './auth/types.js';
-import type { SessionInfo } from './session/info.js';
+import type { FtpSession } from './session/info.js';
 
 /** A reply a hook answers with instead of the server's own. */
 export interface HookReply {
+  /** A reply code from 100 to 599. */
   code: number;
+  /** The text; CR/LF inside it can never start a second reply. */
   message: string;
 }
 
 export interface ConnectHookContext<U extends FtpUser = FtpUser> {
-  session: SessionInfo<U>;
+  session: FtpSession<U>;
 }
 
 export interface CommandHookContext<U extends FtpUser = FtpUser> {
-  session: SessionInfo<U>;
+  session: FtpSession<U>;
   /** Canonical command (XMKD arrives here as MKD, so a veto cannot be bypassed by an alias). */
   command: string;
   /** What the client typed as the verb. */
   verb: string;
+  /** The argument as typed ("********" for PASS: hooks never see passwords). */
   argument: string;
   /** The resolved virtual path, for commands that take one. */
   path: string | undefined;
@@ -28,29 +31,56 @@ export interface PostCommandHookContext<U extends FtpUser = FtpUser> extends Com
 }
 
 export interface UploadCommitContext<U extends FtpUser = FtpUser> {
-  session: SessionInfo<U>;
+  session: FtpSession<U>;
   user: U;
+  /** STOR, APPE or STOU. */
   command: string;
+  /** Virtual path of the stored file: read it through the user's filesystem to scan it. */
   path: string;
+  /** Bytes received in this upload. */
   bytes: number;
+  /** Restart offset (REST) the upload was written at; 0 for a whole file. */
+  offset: number;
+  /** The upload extended the file (APPE) instead of replacing it. */
+  append: boolean;
 }
 
-/** Return a reply to refuse, or `{ close: true }` to drop the connection. */
-export type ConnectHook<U extends FtpUser = FtpUser> = (ctx: ConnectHookContext<U>) => HookVerdict;
-/** Return a reply to answer instead of running the command (add `close: true` to disconnect). */
-export type PreCommandHook<U extends FtpUser = FtpUser> = (ctx: CommandHookContext<U>) => HookVerdict;
+/** Refuse the connection: the client gets `code` (421 by default) and `message`, then it is closed. */
+export type ConnectVerdict = Partial<HookReply> & { close?: boolean };
+/**
+ * Answer instead of running the command: `code` and `message` (550 and
+ * "Permission denied." by default); with `close: true` the session then ends
+ * (a verdict of only `{ close: true }` ends it without a reply).
+ */
+export type CommandVerdict = Partial<HookReply> & { close?: boolean };
+/**
+ * Reject a stored upload: the client gets `code` (550 by default; only 4xx and
+ * 5xx are accepted) and `message` instead of 226. The file is deleted unless
+ * `keep` is true (the hook moved it to quarantine, or wants it kept).
+ */
+export type UploadVerdict = Partial<HookReply> & { keep?: boolean };
+
+type Verdict<V> = void | undefined | V | Promise<void | undefined | V>;
+
+export type ConnectHook<U extends FtpUser = FtpUser> = (ctx: ConnectHookContext<U>) => Verdict<ConnectVerdict>;
+export type PreCommandHook<U extends FtpUser = FtpUser> = (ctx: CommandHookContext<U>) => Verdict<CommandVerdict>;
 export type PostCommandHook<U extends FtpUser = FtpUser> = (ctx: PostCommandHookContext<U>) => void | Promise<void>;
-/** Return a reply (550 or 553) to reject a stored upload: the file is removed and the client gets it instead of 226. */
-export type UploadCommitHook<U extends FtpUser = FtpUser> = (ctx: UploadCommitContext<U>) => HookVerdict;
+export type UploadCommitHook<U extends FtpUser = FtpUser> = (ctx: UploadCommitContext<U>) => Verdict<UploadVerdict>;
 export type DisconnectHook<U extends FtpUser = FtpUser> = (ctx: ConnectHookContext<U>) => void | Promise<void>;
 
-export type HookVerdict = void | undefined | (Partial<HookReply> & { close?: boolean }) | Promise<void | undefined | (Partial<HookReply> & { close?: boolean })>;
+/** @deprecated Use the verdict type of the hook (ConnectVerdict, CommandVerdict, UploadVerdict). */
+export type HookVerdict = Verdict<Partial<HookReply> & { close?: boolean; keep?: boolean }>;
 
 export interface HookTypes<U extends FtpUser = FtpUser> {
+  /** Before the greeting; may refuse the connection. */
   onConnect: ConnectHook<U>;
+  /** After every check, before the handler; may answer instead, or disconnect. */
   preCommand: PreCommandHook<U>;
+  /** After the command replied; observes only. */
   postCommand: PostCommandHook<U>;
+  /** After an upload is stored, before 226; may reject it. */
   beforeUploadCommit: UploadCommitHook<U>;
+  /** After the session ended; observes only. */
   onDisconnect: DisconnectHook<U>;
 }
 
@@ -58,7 +88,10 @@ export type HookName = keyof HookTypes;
 export type HookOptions<U extends FtpUser = FtpUser> = { [K in HookName]?: HookTypes<U>[K] | readonly HookTypes<U>[K][] };
 
 /** What running a hook list decided. */
-export type HookOutcome = { kind: 'continue' } | { kind: 'reply'; code: number | undefined; message: string | undefined; close: boolean } | { kind: 'failed'; error: unknown };
+export type HookOutcome =
+  | { kind: 'continue' }
+  | { kind: 'reply'; code: number | undefined; message: string | undefined; close: boolean; keep: boolean }
+  | { kind: 'failed'; error: unknown };
 
 export class HookTimeoutError extends Error {
   constructor(name: string, ms: number) {
@@ -67,10 +100,14 @@ export class HookTimeoutError extends Error {
   }
 }
 
+/** Hooks that only observe: every one runs, even after another failed. */
+const OBSERVERS: ReadonlySet<HookName> = new Set(['postCommand', 'onDisconnect']);
+
 /**
- * Hooks decide, in registration order, each within a time limit. The first one
- * that returns a verdict wins; a throwing or hanging hook is reported as a
- * failure for the caller to turn into a reply, never a crash.
+ * Hooks decide, in registration order, each awaited within a time limit. The
+ * first one that returns a verdict wins; a throwing or hanging hook (or one
+ * returning an impossible reply code) is reported as a failure for the caller
+ * to turn into a reply, never a crash.
  */
 export class HookRunner<U extends FtpUser = FtpUser> {
   private readonly lists: { [K in HookName]: HookTypes<U>[K][] } = {
@@ -85,14 +122,15 @@ export class HookRunner<U extends FtpUser = FtpUser> {
     options: HookOptions<U>,
     private readonly timeoutMs: () => number,
   ) {
-    for (const name of Object.keys(this.lists) as HookName[]) {
+    for (const name of Object.keys(options) as HookName[]) {
       const given = options[name];
       if (given) for (const fn of Array.isArray(given) ? given : [given]) this.add(name, fn as never);
     }
   }
 
+  /** Adds a hook at the end of its list; returns a function that removes it. */
   add<K extends HookName>(name: K, fn: HookTypes<U>[K]): () => void {
-    if (!(name in this.lists)) throw new TypeError(`unknown hook ${String(name)}`);
+    if (!Object.hasOwn(this.lists, name)) throw new TypeError(`unknown hook ${String(name)}`);
     if (typeof fn !== 'function') throw new TypeError(`hook ${name} must be a function`);
     const list = this.lists[name] as HookTypes<U>[K][];
     list.push(fn);
@@ -107,24 +145,33 @@ export class HookRunner<U extends FtpUser = FtpUser> {
   }
 
   async run<K extends HookName>(name: K, ctx: Parameters<HookTypes<U>[K]>[0]): Promise<HookOutcome> {
-    for (const fn of this.lists[name] as ((ctx: unknown) => unknown)[]) {
+    const observer = OBSERVERS.has(name);
+    let failure: HookOutcome | undefined;
+    // A copy: a hook that removes itself must not make the next one skipped.
+    for (const fn of [...this.lists[name]] as ((ctx: unknown) => unknown)[]) {
       let verdict: unknown;
       try {
         verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
       } catch (error) {
-        return { kind: 'failed', error };
+        failure ??= { kind: 'failed', error };
+        if (observer) continue;
+        return failure;
       }
-      if (verdict && typeof verdict === 'object') {
-        const v = verdict as Partial<HookReply> & { close?: boolean };
-        if (v.code !== undefined || v.message !== undefined || v.close) {
-          return { kind: 'reply', code: v.code, message: v.message, close: v.close === true };
-        }
+      if (observer || !verdict || typeof verdict !== 'object') continue;
+      const v = verdict as Partial<HookReply> & { close?: boolean; keep?: boolean };
+      if (v.code !== undefined && !(Number.isInteger(v.code) && v.code >= 100 && v.code <= 599)) {
+        return { kind: 'failed', error: new TypeError(`hook ${name} returned an invalid reply code: ${String(v.code)}`) };
+      }
+      if (v.code !== undefined || v.message !== undefined || v.close) {
+        const message = v.message === undefined ? undefined : String(v.message);
+        return { kind: 'reply', code: v.code, message, close: v.close === true, keep: v.keep === true };
       }
     }
-    return { kind: 'continue' };
+    return failure ?? { kind: 'continue' };
   }
 }
 
+/** Rejects with a HookTimeoutError when `promise` takes longer than `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new HookTimeoutError(what, ms)), ms);

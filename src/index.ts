@@ -9,8 +9,10 @@ export {
   type StaticUser,
   type TimeoutOptions,
 } from './options.js';
+export type { ExtensionOptions, HashFeatureOptions, ModeZOptions, VirtualHost } from './extension-options.js';
 export type {
   AbortReason,
+  AttributeChange,
   FtpServerEvents,
   LoginFailureReason,
   SessionEvent,
@@ -19,8 +21,10 @@ export type {
 } from './events.js';
 export type {
   CommandHookContext,
+  CommandVerdict,
   ConnectHook,
   ConnectHookContext,
+  ConnectVerdict,
   DisconnectHook,
   HookName,
   HookOptions,
@@ -31,6 +35,7 @@ export type {
   PreCommandHook,
   UploadCommitContext,
   UploadCommitHook,
+  UploadVerdict,
 } from './hooks.js';
 export { FtpError, errorKind, errorToReply, isFtpError, type FtpErrorKind } from './errors.js';
 export type { Authenticate, AuthRequest, FtpUser, PathRule, Permission, UserLimits } from './auth/types.js';
@@ -56,6 +61,21 @@ export { ReplyCode, type ReplyCodeName, type ReplyCodeValue } from './protocol/r
 export { defaultReplyTexts } from './protocol/reply-texts.js';
 export { defaultMessages, type MessageKey, type Messages } from './protocol/messages.js';
 export type { Logger } from './logger.js';
+export type { FtpSession, TransferStatus } from './session/info.js';
+export {
+  diagnosticsChannels,
+  type CommandTrace,
+  type SessionCloseMessage,
+  type SessionLoginFailedMessage,
+  type SessionLoginMessage,
+  type SessionOpenMessage,
+  type TransferTrace,
+} from './diagnostics.js';
+export type { BandwidthOptions, ProgressOptions } from './limits/options.js';
 export type { AntiFloodOptions, ConnectionLimitOptions, LockoutOptions, LoginThrottleOptions } from './security/options.js';
 export { AddressList } from './net/cidr.js';
 export { VERSION } from './version.js';
+export { ReadOnlyFileSystem, readOnly } from './fs/read-only.js';
+export { RootedFileSystem, rooted } from './fs/rooted.js';
+export { MountFileSystem, mountTable, type Mount } from './fs/mounts.js';
+export { OPTIONAL_FS_METHODS, type OptionalFsMethod } from './fs/types.js';

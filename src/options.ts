@@ -1,12 +1,15 @@
 import { isIP } from 'node:net';
-import type { Authenticate, FtpUser } from './auth/types.js';
+import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
 import { resolveExtensionOptions, type ExtensionOptions, type ResolvedExtensionOptions } from './extension-options.js';
+import type { LocalFileSystemOptions } from './fs/local.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
+import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
 import type { Logger } from './logger.js';
 import type { Messages } from './protocol/messages.js';
 import type { SessionInfo } from './session/info.js';
 import { resolveSecurityOptions, type AntiFloodOptions, type ConnectionLimitOptions, type LoginThrottleOptions, type ResolvedSecurityOptions } from './security/options.js';
+import { resolveTlsOptions, type FtpTlsOptions, type ResolvedTlsOptions } from './tls/options.js';
 
 /** A user the server checks itself (the `users` option and `--user`). */
 export interface StaticUser extends FtpUser {
@@ -76,6 +79,8 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   filesystem?: FileSystem | FileSystemFactory<U>;
   /** Local directory served when neither the user nor `filesystem` say otherwise. */
   root?: string;
+  /** Options of the LocalFileSystem made for `root` and for users' roots (atomic uploads...). */
+  localFileSystem?: LocalFileSystemOptions;
   /** Refuse every change to storage, for every user. */
   readOnly?: boolean;
   /** Text of the 220 greeting (a string, or lines). */
@@ -95,6 +100,12 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   transcript?: boolean | ((line: string) => void);
   /** Hooks that decide: onConnect, preCommand, postCommand, beforeUploadCommit, onDisconnect. */
   hooks?: HookOptions<U>;
+  /** Limits for every user; a user's own `limits` override them field by field. */
+  userLimits?: UserLimits;
+  /** Server-wide upload and download rates, shared by all sessions. */
+  bandwidth?: BandwidthOptions;
+  /** How often `transferProgress` events fire. */
+  progress?: ProgressOptions;
   /** Total and per-address connection limits (docs/security.md). */
   limits?: ConnectionLimitOptions;
   /** Delay after a failed login, attempts per connection, lockouts (false: off). */
@@ -103,6 +114,8 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   antiFlood?: AntiFloodOptions | false;
   /** Name ftpkit and its version in the default 220 greeting (default false). */
   greetingVersion?: boolean;
+  /** FTPS: certificate and policy. Enables AUTH TLS on `listen()` ports and `listenImplicitTls()`. */
+  tls?: FtpTlsOptions;
 }
 
 export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedExtensionOptions<U>, ResolvedSecurityOptions {
@@ -113,6 +126,7 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedEx
   anonymous: AnonymousOptions | undefined;
   filesystem: FileSystem | FileSystemFactory<U> | undefined;
   root: string | undefined;
+  localFileSystem: LocalFileSystemOptions;
   readOnly: boolean;
   greeting: string | readonly string[] | undefined;
   passive: {
@@ -128,6 +142,10 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedEx
   logger: Logger | undefined;
   transcript: FtpServerOptions['transcript'];
   hooks: HookOptions<U>;
+  userLimits: ResolvedLimitOptions['userLimits'];
+  bandwidth: ResolvedLimitOptions['bandwidth'];
+  progress: ResolvedLimitOptions['progress'];
+  tls: ResolvedTlsOptions | undefined;
 }
 
 /** Thrown by the constructor with every problem found in the options at once. */
@@ -154,6 +172,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   for (const [i, user] of (options.users ?? []).entries()) {
     check(typeof user?.username === 'string' && user.username.length > 0, `users[${i}].username must be a non-empty string`);
     check(typeof user?.password === 'string', `users[${i}].password must be a string`);
+    checkUserLimits(user?.limits, `users[${i}].limits`, problems);
   }
   const hasStorage = options.filesystem !== undefined || options.root !== undefined;
   const usersHaveStorage = (options.users ?? []).every((u) => u.filesystem !== undefined || u.root !== undefined);
@@ -178,8 +197,15 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  const limits = resolveLimitOptions(options, problems);
   const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);
+  const tls = resolveTlsOptions(options.tls, problems);
+  const local = options.localFileSystem ?? {};
+  check(local.atomicUploads === undefined || typeof local.atomicUploads === 'boolean', 'localFileSystem.atomicUploads must be true or false');
+  for (const key of ['chunkSize', 'statConcurrency'] as const) {
+    check(local[key] === undefined || (Number.isInteger(local[key]) && local[key] > 0), `localFileSystem.${key} must be a positive integer`);
+  }
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -191,6 +217,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     anonymous,
     filesystem: options.filesystem,
     root: options.root,
+    localFileSystem: options.localFileSystem ?? {},
     readOnly: options.readOnly ?? false,
     greeting: options.greeting,
     passive: { portRange, address, allowAnyAddress: options.passive?.allowAnyAddress ?? false },
@@ -213,8 +240,10 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     logger: options.logger,
     transcript: options.transcript,
     hooks: options.hooks ?? {},
+    ...limits,
     ...security,
     ...extensions,
+    tls,
   };
 }
 

@@ -6,35 +6,32 @@ import { disableCommands } from './commands/switches.js';
 import type { CommandSpec } from './commands/spec.js';
 import type { CommandTable } from './commands/table.js';
 import { PassivePortPool } from './data/port-pool.js';
-import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason } from './events.js';
+import { publishSessionEvent } from './diagnostics.js';
+import { GuardedEmitter, type FtpServerEvents, type LoginFailureReason, type TransferDirection } from './events.js';
 import { LocalFileSystem } from './fs/local.js';
 import type { FileSystem } from './fs/types.js';
+import type { Throttle } from './data/byte-counter.js';
 import { HookRunner, type HookName, type HookTypes } from './hooks.js';
+import { LimitRegistry } from './limits/registry.js';
+import { uploadAllowance } from './limits/upload-guard.js';
 import { Log } from './logger.js';
 import { endGracefully } from './net/linger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
+import type { FtpSession } from './session/info.js';
 import { SecurityGuard } from './security/guard.js';
 import type { ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
+import { StatsCounter, type ServerStats } from './stats.js';
+import { startImplicitTls } from './tls/control.js';
+import { TlsEngine } from './tls/engine.js';
+import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
 import { VERSION } from './version.js';
 import { accessOptions } from './virtual-hosts.js';
 
-export interface ServerStats {
-  /** Sessions open now. */
-  connections: number;
-  /** Sessions logged in now. */
-  loggedIn: number;
-  totalConnections: number;
-  logins: number;
-  failedLogins: number;
-  transfers: number;
-  failedTransfers: number;
-  bytesDownloaded: number;
-  bytesUploaded: number;
-}
+export type { ServerStats } from './stats.js';
 
 export interface CloseOptions {
   /** How long transfers in flight may run before they are cut (ms, default 0). */
@@ -56,6 +53,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   readonly siteCommands: CommandTable;
   readonly log: Log;
   readonly passivePorts: PassivePortPool;
+  /** Rate buckets and quota ledgers, per user and server-wide. */
+  readonly limits: LimitRegistry;
   /** Connection limits, bans, login throttling, anti-flood (docs/security.md). */
   readonly security: SecurityGuard;
   draining = false;
@@ -66,7 +65,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private readonly localFileSystems = new Map<string, LocalFileSystem>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
-  private readonly counters = { totalConnections: 0, logins: 0, failedLogins: 0, transfers: 0, failedTransfers: 0, bytesDownloaded: 0, bytesUploaded: 0 };
+  private readonly counters = new StatsCounter();
 
   constructor(options: FtpServerOptions<U>) {
     super();
@@ -77,9 +76,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.siteCommands = createSiteTable();
     disableCommands(this.commands, this.siteCommands, this.options.disabledCommands);
     this.passivePorts = new PassivePortPool(this.options.passive.portRange);
+    this.limits = new LimitRegistry(this.options);
     const text = (key: MessageKey) => this.options.messages[key] ?? defaultMessages[key];
     this.security = new SecurityGuard(this.options, text, (error, session) => this.reportError(error, session));
-    this.countEvents();
     if (this.options.transcript) attachTranscript(this.events, this.options.transcript === true ? (line) => process.stdout.write(line + '\n') : this.options.transcript);
   }
 
@@ -89,8 +88,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   /** Open sessions, for host control (`session.close()`, `session.abortTransfer()`). */
-  get sessions(): readonly Session[] {
-    return [...this.sessionSet] as unknown as Session[];
+  get sessions(): readonly FtpSession<U>[] {
+    return [...this.sessionSet] as unknown as FtpSession<U>[];
   }
 
   /**
@@ -98,8 +97,22 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    * port). May be called more than once to listen on several addresses.
    */
   async listen(port: number = this.options.port, host: string = this.options.host): Promise<AddressInfo> {
+    return this.listenOn(port, host, false);
+  }
+
+  /**
+   * Implicit FTPS (port 990 style): connections to this port speak TLS from
+   * their first byte, and data connections are protected from the start.
+   * Needs the `tls` option. Resolves with the bound address.
+   */
+  async listenImplicitTls(port = 990, host: string = this.options.host): Promise<AddressInfo> {
+    if (!this.options.tls) throw new Error('listenImplicitTls needs the tls option (certificate and key)');
+    return this.listenOn(port, host, true);
+  }
+
+  private async listenOn(port: number, host: string, implicitTls: boolean): Promise<AddressInfo> {
     if (this.closing) throw new Error('FtpServer is closed');
-    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket));
+    const server = createServer({ allowHalfOpen: true, noDelay: true, pauseOnConnect: false }, (socket) => this.accept(socket, implicitTls));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ port, host }, () => {
@@ -110,8 +123,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     server.on('error', (error) => this.reportError(error));
     this.servers.push(server);
     const address = server.address() as AddressInfo;
-    this.log.info('server', 'listening', { address: address.address, port: address.port });
-    this.events.emit('listening', { address, implicitTls: false });
+    this.log.info('server', 'listening', { address: address.address, port: address.port, implicitTls });
+    this.events.emit('listening', { address, implicitTls });
     return address;
   }
 
@@ -136,10 +149,27 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.siteCommands.register(spec);
   }
 
+  /** Counters since the server started, and what is open now. */
   stats(): ServerStats {
     let loggedIn = 0;
-    for (const session of this.sessionSet) if (session.user) loggedIn++;
-    return { connections: this.sessionSet.size, loggedIn, ...this.counters };
+    let activeTransfers = 0;
+    for (const session of this.sessionSet) {
+      if (session.user) loggedIn++;
+      if (session.transfer) activeTransfers++;
+    }
+    return this.counters.snapshot({ connections: this.sessionSet.size, loggedIn, activeTransfers });
+  }
+
+  /**
+   * Where every session event goes: the stats, the diagnostics channels, then
+   * the listeners (only built when someone listens), with the per-session seq.
+   */
+  observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void {
+    this.counters.record(event, fields);
+    publishSessionEvent(event, () => ({ session, ...fields }));
+    if (this.listenerCount(event) === 0) return;
+    const payload = { session, seq: session.nextSeq(), ...fields };
+    (this.events.emit as (e: K, p: object) => boolean)(event, payload);
   }
 
   /**
@@ -162,7 +192,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     while (Date.now() < deadline && [...this.sessionSet].some((s) => s.transfer)) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(50, deadline - Date.now())));
     }
-    for (const session of this.sessionSet) session.close(session.t('shuttingDown'));
+    for (const session of this.sessionSet) session.close(session.t('shuttingDown'), ReplyCode.ServiceNotAvailable, 'shutdown');
     await stopped;
     // Sockets end gracefully; wait for the sessions to be gone (bounded).
     const until = Date.now() + 3000;
@@ -171,29 +201,52 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.events.emit('close', {});
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, implicitTls = false): void {
     socket.on('error', () => undefined); // a reset before the session exists is not an error
+    // A plain 421 means nothing to a client expecting TLS (implicit): it is just closed.
     if (this.draining) {
-      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
+      if (implicitTls) socket.destroy();
+      else endGracefully(socket, `${ReplyCode.ServiceNotAvailable} Server shutting down, try again later.\r\n`);
       return;
     }
     const refusal = this.admitConnection(socket);
     if (refusal) {
-      endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
+      if (implicitTls) socket.destroy();
+      else endGracefully(socket, `${ReplyCode.ServiceNotAvailable} ${refusal}\r\n`, 1000);
       return;
     }
-    this.counters.totalConnections++;
     const id = String(++this.nextId).padStart(6, '0');
     const session = new Session(this, socket, id);
     this.sessionSet.add(session);
     this.log.debug('session', 'connected', { id, address: session.remoteAddress });
     session.emit('connection', {});
-    void this.greet(session);
+    if (!implicitTls) {
+      void this.greet(session);
+      return;
+    }
+    // Implicit FTPS: the handshake comes before the greeting.
+    void this.startImplicitTls(session).then((secured) => {
+      if (secured && !session.closed) return this.greet(session);
+    });
+  }
+
+  private async startImplicitTls(session: Session): Promise<boolean> {
+    let engine: TlsEngine;
+    try {
+      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection);
+    } catch (error) {
+      this.reportError(error, session);
+      session.end('TLS unavailable');
+      return false;
+    }
+    return !session.closed && (await startImplicitTls(session, engine));
   }
 
   /** Connection-level refusal (limits, bans, lockouts): the 421 text, or undefined to accept. */
   protected admitConnection(socket: Socket): string | undefined {
-    return this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
+    const refusal = this.security.admitConnection(socket.remoteAddress, this.sessionSet.size);
+    if (refusal) this.log.warn('server', 'connection refused', { address: socket.remoteAddress, reason: refusal });
+    return refusal;
   }
 
   private async greet(session: Session): Promise<void> {
@@ -207,7 +260,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
         return;
       }
       if (outcome.kind === 'reply') {
-        session.close(outcome.message ?? session.t('tooManyConnections'), outcome.code ?? ReplyCode.ServiceNotAvailable);
+        // `{ close: true }` alone drops the connection without a word.
+        const silent = outcome.code === undefined && outcome.message === undefined;
+        session.close(silent ? undefined : (outcome.message ?? session.t('connectionRefused')), outcome.code ?? ReplyCode.ServiceNotAvailable);
         return;
       }
       session.resumeReading();
@@ -217,6 +272,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   reportError(error: unknown, session?: Session): void {
+    this.counters.error();
     this.log.error('server', 'error', { session: session?.id, error: error instanceof Error ? error.message : String(error) });
     this.events.emit('error', { error, session });
   }
@@ -229,7 +285,10 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   sessionClosed(session: Session, reason: string): void {
     if (!this.sessionSet.delete(session)) return;
     this.security.connectionClosed(session.remoteAddress);
-    if (session.user) this.sessionLoggedOut(session, session.user, false);
+    if (session.user) {
+      session.emit('logout', { user: session.user, reason });
+      this.sessionLoggedOut(session, session.user, false);
+    }
     this.log.debug('session', 'disconnected', { id: session.id, reason });
     session.emit('disconnect', { reason });
     if (this.hooks.has('onDisconnect')) {
@@ -248,7 +307,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     const root = user.root ?? access.root;
     if (root === undefined) return undefined;
     let fs = this.localFileSystems.get(root);
-    if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root)));
+    if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root, this.options.localFileSystem)));
     return fs;
   }
 
@@ -265,43 +324,45 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
-    return this.security.admit(session, user);
+    const refusal = this.security.admit(session, user);
+    if (refusal) return refusal;
+    const { maxSessions } = this.limits.limitsOf(user);
+    if (maxSessions !== undefined && this.sessionsOf(user.username) >= maxSessions) {
+      return { code: ReplyCode.NotLoggedIn, message: session.t('tooManyUserSessions'), close: false };
+    }
+    return tlsLoginRefusal(session, user);
   }
 
-  uploadLimit(session: Session): { bytes: number; kind: 'quota-exceeded' | 'no-space' } {
-    return { bytes: session.user?.limits?.maxFileSize ?? Infinity, kind: 'quota-exceeded' };
+  /** Refusals dispatch runs before each command: the TLS policy (RFC 4217). */
+  commandPolicy(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined {
+    return tlsCommandPolicy(session, spec, argument);
+  }
+
+  uploadLimit(session: Session, _path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }> {
+    return uploadAllowance(session);
+  }
+
+  throttleFor(session: Session, direction: TransferDirection): Throttle | undefined {
+    return this.limits.throttleFor(session.user, direction);
   }
 
   sessionLoggedIn(session: Session, user: FtpUser): void {
     this.security.loggedIn(session);
     this.sessionsByUser.set(user.username, (this.sessionsByUser.get(user.username) ?? 0) + 1);
+    this.limits.loggedIn(user);
   }
 
   sessionLoggedOut(_session: Session, user: FtpUser, _explicit = true): void {
     const count = (this.sessionsByUser.get(user.username) ?? 1) - 1;
-    if (count <= 0) this.sessionsByUser.delete(user.username);
-    else this.sessionsByUser.set(user.username, count);
+    if (count > 0) this.sessionsByUser.set(user.username, count);
+    else {
+      this.sessionsByUser.delete(user.username);
+      this.limits.forget(user.username);
+    }
   }
 
   /** Sessions currently logged in as `username`. */
   sessionsOf(username: string): number {
     return this.sessionsByUser.get(username) ?? 0;
-  }
-
-  private countEvents(): void {
-    const c = this.counters;
-    const events = this.events;
-    events.on('login', () => void c.logins++);
-    events.on('loginFailed', () => void c.failedLogins++);
-    events.on('transferEnd', ({ direction, bytes }) => {
-      c.transfers++;
-      if (direction === 'upload') c.bytesUploaded += bytes;
-      else c.bytesDownloaded += bytes;
-    });
-    events.on('transferAborted', ({ direction, bytes }) => {
-      c.failedTransfers++;
-      if (direction === 'upload') c.bytesUploaded += bytes;
-      else c.bytesDownloaded += bytes;
-    });
   }
 }

@@ -15,8 +15,9 @@ export interface TestServer<U extends FtpUser = FtpUser> extends AsyncDisposable
   filesystem: MemoryFileSystem;
   host: string;
   port: number;
-  /** `ftp://user:pass@127.0.0.1:port` for clients that take URLs. */
+  /** `ftp://user:pass@127.0.0.1:port` for clients that take URLs (user and password URL-encoded). */
   url: string;
+  /** The first configured user's name (`test` by default). */
   username: string;
   password: string;
   close(): Promise<void>;
@@ -25,13 +26,16 @@ export interface TestServer<U extends FtpUser = FtpUser> extends AsyncDisposable
 /**
  * Starts an in-memory server on a free loopback port in one call, for a host's
  * own tests: `await using ftp = await startTestServer({ files: { '/a.txt': 'hi' } })`.
- * Logs in as `test` / `test` unless options say otherwise.
+ * Logs in as `test` / `test` unless `users` or `authenticate` say otherwise
+ * (`username` and `password` are then the first user's).
  */
 export async function startTestServer<U extends FtpUser = FtpUser>(options: TestServerOptions<U> = {}): Promise<TestServer<U>> {
   const { files, ...rest } = options;
   const filesystem = new MemoryFileSystem(files);
-  const username = 'test';
-  const password = 'test';
+  // The login the result advertises: the first given user, else test/test.
+  const first = rest.users?.[0];
+  const username = first?.username ?? 'test';
+  const password = first?.password ?? 'test';
   const server = new FtpServer<U>({
     filesystem,
     ...(rest.authenticate || rest.users ? {} : { users: [{ username, password }] }),
@@ -46,7 +50,7 @@ export async function startTestServer<U extends FtpUser = FtpUser>(options: Test
     filesystem,
     host: address.address,
     port: address.port,
-    url: `ftp://${username}:${password}@${address.address}:${address.port}`,
+    url: `ftp://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${address.address}:${address.port}`,
     username,
     password,
     close,

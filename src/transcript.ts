@@ -21,5 +21,6 @@ export function attachTranscript(server: GuardedEmitter<FtpServerEvents>, write:
   server.on('reply', ({ session, code, text }) => {
     for (const part of text.split('\n')) line(session, '<', `${code} ${part}`);
   });
+  server.on('transferProgress', ({ session, command, path, bytes }) => line(session, '-', `${command} ${path}: ${bytes} bytes so far`));
   server.on('disconnect', ({ session, reason }) => line(session, '-', `Disconnected (${reason})`));
 }

@@ -1,5 +1,6 @@
 import type { FtpUser } from '../auth/types.js';
 import type { LoginFailureReason } from '../events.js';
+import { guardFileSystem, untilAborted } from '../fs/guard.js';
 import type { FileSystem } from '../fs/types.js';
 import { HookTimeoutError, withTimeout } from '../hooks.js';
 import type { Session } from '../session/session.js';
@@ -41,24 +42,26 @@ export async function authenticateSession(session: Session, username: string, pa
       } as FtpUser;
     } else {
       const authenticate = access.authenticate ?? staticUsers<FtpUser>(access.users as never);
-      const certificate = 'getPeerCertificate' in session.socket ? session.socket.getPeerCertificate() : undefined;
-      user = await withTimeout(
-        Promise.resolve().then(() =>
-          authenticate({
-            username,
-            password,
-            certificate: certificate && Object.keys(certificate).length > 0 ? certificate : undefined,
-            session,
-            signal: controller.signal,
-          }),
-        ),
-        options.timeouts.auth,
-        'authenticate',
+      const socket = session.socket;
+      const certificate = 'getPeerCertificate' in socket ? socket.getPeerCertificate() : undefined;
+      const hasCertificate = certificate !== undefined && certificate !== null && Object.keys(certificate).length > 0;
+      // The time limit, and the session's end, settle PASS even if the hook never does.
+      const pending: Promise<FtpUser | null | undefined | false> = Promise.resolve().then(() =>
+        authenticate({
+          username,
+          password,
+          certificate: hasCertificate ? certificate : undefined,
+          certificateAuthorized: hasCertificate && 'authorized' in socket && socket.authorized === true,
+          session,
+          signal: controller.signal,
+        }),
       );
+      user = await withTimeout(untilAborted(pending, session.signal), options.timeouts.auth, 'authenticate');
     }
   } catch (error) {
     controller.abort(error);
     if (error instanceof HookTimeoutError) return { ok: false, reason: 'auth-timeout' };
+    if (session.signal.aborted) return { ok: false, reason: 'auth-error' }; // the client left
     session.server.reportError(error, session);
     return { ok: false, reason: 'auth-error' };
   } finally {
@@ -73,7 +76,7 @@ export async function authenticateSession(session: Session, username: string, pa
   try {
     const filesystem = await session.server.filesystemFor(user, session);
     if (!filesystem) return { ok: false, reason: 'no-storage' };
-    return { ok: true, user, filesystem };
+    return { ok: true, user, filesystem: guardFileSystem(filesystem) };
   } catch (error) {
     session.server.reportError(error, session);
     return { ok: false, reason: 'no-storage' };

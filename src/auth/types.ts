@@ -43,17 +43,23 @@ export interface PathRule {
   recursive?: boolean;
 }
 
-/** Limits the server enforces for one user. */
+/**
+ * Limits the server enforces for one user, while bytes stream. Unset fields
+ * fall back to the server's `userLimits` option.
+ */
 export interface UserLimits {
-  /** Largest single upload in bytes (552 beyond it). */
+  /** Largest file an upload may produce, in bytes (552 as soon as an upload crosses it). */
   maxFileSize?: number;
-  /** Bytes this user may store in total; checked against `availableSpace`/usage as bytes stream. */
+  /**
+   * Bytes the user's whole tree may hold (the filesystem's `usedSpace`, or a
+   * walk of the tree); an upload that would cross it is stopped with 552.
+   */
   quotaBytes?: number;
-  /** Upload rate in bytes per second. */
+  /** Upload rate in bytes per second, shared by all of this user's sessions. */
   uploadRate?: number;
-  /** Download rate in bytes per second. */
+  /** Download rate in bytes per second, shared by all of this user's sessions. */
   downloadRate?: number;
-  /** Concurrent sessions logged in as this user. */
+  /** Sessions logged in as this user at once; one more gets 530 at PASS. */
   maxSessions?: number;
 }
 
@@ -88,8 +94,13 @@ export interface FtpUser {
 export interface AuthRequest {
   username: string;
   password: string;
-  /** The client's TLS certificate, when it presented one. */
+  /** The client's TLS certificate, when it presented one (`tls.clientCertificates`). */
   certificate?: PeerCertificate | undefined;
+  /**
+   * True when `certificate` chains to the server's `tls.ca`. An unverified
+   * certificate can still be trusted by pinning its `fingerprint256`.
+   */
+  certificateAuthorized?: boolean;
   session: SessionInfo;
   /** Fires when the session ends or the auth time limit passes. */
   signal: AbortSignal;

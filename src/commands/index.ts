@@ -6,6 +6,7 @@ import { ABOR, FEAT, HELP, NOOP, OPTS, STAT, SYST } from './info.js';
 import { LIST, MLSD, MLST, NLST } from './listing.js';
 import { ACCT, PASS, QUIT, REIN, USER } from './login.js';
 import { ALLO, MODE, REST, STRU, TYPE } from './parameters.js';
+import { ADAT, AUTH, CCC, CONF, ENC, MIC, PBSZ, PROT } from './security.js';
 import { SITE } from './site.js';
 import { CLNT } from './client.js';
 import { hashCommands } from './hash.js';
@@ -19,7 +20,7 @@ import type { CommandSpec } from './spec.js';
 import { CommandTable } from './table.js';
 import { APPE, RETR, STOR, STOU } from './transfer-files.js';
 
-/** The built-in command set: RFC 959, 775, 2389, 2428, 3659 and the extensions. */
+/** The built-in command set: RFC 959, 775, 2228, 2389, 2428, 3659, 4217 and the extensions. */
 export const builtinCommands: readonly CommandSpec[] = [
   // access control (RFC 959 4.1.1)
   USER, PASS, ACCT, CWD, CDUP, SMNT, REIN, QUIT,
@@ -34,6 +35,8 @@ export const builtinCommands: readonly CommandSpec[] = [
   // draft-bryan-ftpext-hash and the X-digests
   ...hashCommands,
   ...obsoleteCommands,
+  // RFC 2228, RFC 4217 (only with the tls option)
+  AUTH, PBSZ, PROT, CCC, ADAT, MIC, CONF, ENC,
 ];
 
 export function createCommandTable(): CommandTable {

@@ -99,6 +99,7 @@ async function list(session: Session, command: string, path: string, format: For
 
 export const LIST = command({
   name: 'LIST',
+  dataConnection: true,
   argument: 'optional',
   path: stripListFlags,
   permission: 'list',
@@ -108,6 +109,7 @@ export const LIST = command({
 
 export const NLST = command({
   name: 'NLST',
+  dataConnection: true,
   argument: 'optional',
   path: stripListFlags,
   permission: 'list',
@@ -117,6 +119,7 @@ export const NLST = command({
 
 export const MLSD = command({
   name: 'MLSD',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'list',

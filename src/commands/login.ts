@@ -21,7 +21,7 @@ export const USER = command({
       return;
     }
     // A new USER starts a new login, as most servers allow (clients re-login).
-    if (session.user) session.logout();
+    if (session.user) session.logout('user');
     session.username = argument;
     const anonymous = accessOptions(session).anonymous && isAnonymousName(argument);
     // The same reply for every name: no hint whether the user exists.

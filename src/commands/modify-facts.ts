@@ -88,7 +88,11 @@ async function setFacts(ctx: CommandContext, facts: readonly [string, string][])
     planned.push([fact, value]);
   }
   await fs.stat(path, session.fsContext()); // 550 for a missing file before anything is set
-  for (const [fact, value] of planned) await fact.apply(fs, path, value, session.fsContext());
+  for (const [fact, value] of planned) {
+    await fact.apply(fs, path, value, session.fsContext());
+    const change = fact.ability === 'chmod' ? ({ attribute: 'mode', mode: value as number } as const) : ({ attribute: fact.ability === 'setCreatedTime' ? 'created' : 'modified', time: value as Date } as const);
+    session.emit('attributesChanged', { command: ctx.command, path, ...change });
+  }
   const echoed = planned.map(([fact, value]) => `${fact.name}=${fact.format(value)};`).join('');
   session.reply(ReplyCode.FileStatus, `${echoed} ${afterFirstWord(argument)}`);
 }

@@ -16,7 +16,9 @@ export const SITE_CHMOD = command({
       session.say(ReplyCode.ArgumentSyntaxError, 'siteChmodBadMode');
       return;
     }
-    await session.fs!.chmod!(path, parseInt(match[1]!, 8), session.fsContext());
+    const mode = parseInt(match[1]!, 8);
+    await session.fs!.chmod!(path, mode, session.fsContext());
+    session.emit('attributesChanged', { command: 'SITE CHMOD', path, attribute: 'mode', mode });
     session.say(ReplyCode.CommandOkay, 'siteChmodOk');
   },
 });

@@ -36,6 +36,7 @@ export const SITE_UTIME = command({
     }
     await session.fs!.stat(path, session.fsContext());
     await session.fs!.setModifiedTime!(path, mtime, session.fsContext());
+    session.emit('attributesChanged', { command: 'SITE UTIME', path, attribute: 'modified', time: mtime });
     session.say(ReplyCode.CommandOkay, 'siteUtimeOk');
   },
 });

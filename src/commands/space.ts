@@ -32,7 +32,7 @@ export const AVBL = command({
  * RFC 959 "superfluous" 202.
  */
 export async function answerAllocation(session: Session, bytes: number): Promise<void> {
-  const limit = session.server.uploadLimit(session, session.cwd);
+  const limit = await session.server.uploadLimit(session, session.cwd);
   if (bytes > limit.bytes) {
     session.say(limit.kind === 'no-space' ? ReplyCode.InsufficientStorage : ReplyCode.ExceededStorage, 'alloTooLarge');
     return;

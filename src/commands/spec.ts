@@ -37,6 +37,8 @@ export interface CommandSpec {
   duringTransfer?: boolean;
   /** Allowed on a plain control connection even when TLS is required (AUTH, FEAT...). */
   beforeTls?: boolean;
+  /** Opens a data connection (RETR, STOR, LIST...): the TLS data policy (PROT P required) applies. */
+  dataConnection?: boolean;
   /** Keeps a pending RNFR (only RNTO does). */
   keepsRename?: boolean;
   /** FEAT line(s) when enabled, without the leading space. */

@@ -3,12 +3,15 @@ import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
-import { sliceChunks } from '../data/byte-counter.js';
+import { sliceChunks, type ChunkCheck } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
 import { Intake, sendTo } from '../data/pump.js';
 import { takeBytes } from '../data/take-bytes.js';
-import { runTransfer, type Transfer } from '../data/transfer.js';
+import { ConfirmedEnd } from '../data/confirmed-end.js';
+import { runTransfer, type Transfer, type TransferInfo } from '../data/transfer.js';
 import { FtpError, errorKind } from '../errors.js';
+import type { FileStat } from '../fs/types.js';
+import { guardUpload, type UploadGuard } from '../limits/upload-guard.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { baseName, joinPath, parentPath } from '../session/paths.js';
 import type { Session } from '../session/session.js';
@@ -41,6 +44,7 @@ function noDataSetup(session: Session): boolean {
 
 export const RETR = command({
   name: 'RETR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'read',
@@ -66,8 +70,8 @@ export const RETR = command({
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
         const compress = compressSteps(session);
-        // The common case (binary, stream mode, whole file) needs no stream stage at all.
-        if (steps.length === 0 && compress.length === 0 && !range) return sendTo(source, stream, transfer.tally);
+        // The common case (binary, stream mode, whole file, no rate limit) needs no stream stage at all.
+        if (steps.length === 0 && compress.length === 0 && !range && !transfer.throttle) return sendTo(source, stream, transfer.tally);
         const bytes = range ? takeBytes(source, length) : source;
         await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compress, stream]);
       });
@@ -79,29 +83,64 @@ export const RETR = command({
 
 /**
  * Feeds the data connection into storage and answers only once storage says
- * the bytes are kept. Then the host may still veto (beforeUploadCommit): the
- * file is removed and the client gets the host's 550/553 instead of 226.
+ * the bytes are kept. Limits (maximum file size, quota) are checked on every
+ * chunk; crossing one stops the upload at once with 552, and a file the
+ * upload created is removed (see docs/storage.md, "Partial files"). Then the
+ * host may still veto (beforeUploadCommit): the file is removed (unless the
+ * hook says `keep`) and the client gets the host's 4xx/5xx instead of 226.
  */
-async function receive(session: Session, stream: Duplex, transfer: Transfer, path: string, start: number, append: boolean): Promise<void> {
+async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean): Promise<void> {
   const user = session.user!;
-  const limit = session.server.uploadLimit(session, path);
-  const overLimit = () => new FtpError(limit.kind, undefined);
+  const check = guard.check;
+  const limit: ChunkCheck | undefined =
+    check &&
+    ((chunk, total) => {
+      const error = check(chunk, total);
+      return error && (transfer.fail('limit', error) as Error);
+    });
   const steps: NodeJS.ReadWriteStream[] = [...decompressSteps(session), ...(session.type === 'A' ? [new FromNetworkLineEndings()] : [])];
-  // Binary stream mode (the common case) reads the socket directly; conversions need a pipeline.
-  const counter = steps.length === 0 ? new Intake(stream, transfer.tally, limit.bytes, overLimit) : transfer.count(limit.bytes, overLimit);
-  const source = steps.length === 0 ? counter : (pipeline([stream, ...steps, counter], () => undefined) as unknown as Readable);
+  // Binary stream mode without a rate limit (the common case) reads the socket
+  // directly; conversions and throttling need their stream stages.
+  const direct = steps.length === 0 && !transfer.throttle;
+  const counter = direct ? new Intake(stream, transfer.tally, limit) : transfer.count(limit);
+  const source = direct ? counter : (pipeline([stream, new ConfirmedEnd(stream), ...steps, counter], () => undefined) as unknown as Readable);
   // The transfer's signal also fires when the session ends (the session aborts its transfer).
-  await session.fs!.write(path, source, { start, append }, session.fsContext(transfer.signal));
-  if (counter.errored) throw counter.errored;
-  if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: transfer.bytes });
-  if (outcome.kind === 'continue') return;
-  await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
-  if (outcome.kind === 'failed') {
-    session.server.reportError(outcome.error, session);
-    throw new FtpError('permission-denied', 'Upload rejected.', { public: true, code: ReplyCode.FileUnavailable });
+  const ctx = session.fsContext(transfer.signal);
+  try {
+    await session.fs!.write(path, source, { start, append }, ctx);
+    if (counter.errored) throw counter.errored;
+  } catch (error) {
+    if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+    throw error;
   }
-  throw new FtpError('permission-denied', outcome.message ?? 'Upload rejected.', { public: true, code: outcome.code ?? ReplyCode.FileUnavailable });
+  if (!session.server.hooks.has('beforeUploadCommit')) return;
+  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: transfer.bytes, offset: start, append });
+  if (outcome.kind === 'continue') return;
+  if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
+  const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
+  const refusal =
+    outcome.kind === 'failed'
+      ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
+      : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
+  transfer.fail('rejected', refusal);
+  if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  throw refusal;
+}
+
+/**
+ * Runs an upload with its limits prepared before 150 and released after the
+ * reply. `existing` is the target's stat when the caller already has it
+ * (null: it does not exist).
+ */
+async function upload(session: Session, info: Omit<TransferInfo, 'direction' | 'offset'>, offset: number, append: boolean, existing?: FileStat | null): Promise<void> {
+  const guard = await guardUpload(session, info.path, { offset, append, existing });
+  try {
+    await runTransfer(session, { ...info, direction: 'upload', offset }, (stream, transfer) =>
+      receive(session, stream, transfer, guard, info.path, offset, append),
+    );
+  } finally {
+    guard.release();
+  }
 }
 
 async function store(session: Session, command: 'STOR' | 'APPE', path: string): Promise<void> {
@@ -124,13 +163,12 @@ async function store(session: Session, command: 'STOR' | 'APPE', path: string): 
   }
   if (noDataSetup(session)) return;
   const opening = session.t('openingData', { type: modeName(session), what: baseName(path) });
-  await runTransfer(session, { direction: 'upload', command, path, offset, opening }, (stream, transfer) =>
-    receive(session, stream, transfer, path, offset, append),
-  );
+  await upload(session, { command, path, opening }, offset, append, stat ?? null);
 }
 
 export const STOR = command({
   name: 'STOR',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'write',
@@ -140,6 +178,7 @@ export const STOR = command({
 
 export const APPE = command({
   name: 'APPE',
+  dataConnection: true,
   argument: 'required',
   path: true,
   permission: 'append',
@@ -149,6 +188,7 @@ export const APPE = command({
 
 export const STOU = command({
   name: 'STOU',
+  dataConnection: true,
   argument: 'optional',
   path: true,
   permission: 'write',
@@ -162,11 +202,7 @@ export const STOU = command({
     if (noDataSetup(session)) return;
     const name = baseName(target);
     // RFC 1123 4.1.2.9: the 150 reply names the file as "FILE: name".
-    await runTransfer(
-      session,
-      { direction: 'upload', command: 'STOU', path: target, offset: 0, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) },
-      (stream, transfer) => receive(session, stream, transfer, target, 0, false),
-    );
+    await upload(session, { command: 'STOU', path: target, opening: `FILE: ${name}`, closing: session.t('uniqueComplete', { name }) }, 0, false, null);
   },
 });
 

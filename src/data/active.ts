@@ -33,9 +33,21 @@ export class ActiveTarget implements DataSetup {
       const onError = () => fail(new DataConnectionError("Can't open data connection.", 'refused'));
       socket.on('error', onError);
       socket.once('connect', () => {
-        cleanup();
         socket.on('error', () => undefined); // reported through the transfer
-        resolve(this.wrap ? this.wrap(socket) : socket);
+        const wrapped = this.wrap ? this.wrap(socket) : socket;
+        if (!(wrapped instanceof Promise)) {
+          cleanup();
+          resolve(wrapped);
+          return;
+        }
+        // TLS: still abortable (and timed) until the handshake settles.
+        wrapped.then(
+          (stream) => {
+            cleanup();
+            resolve(stream);
+          },
+          (error: Error) => fail(error),
+        );
       });
       if (signal.aborted) onAbort();
       else signal.addEventListener('abort', onAbort, { once: true });

@@ -1,24 +1,59 @@
 import { Duplex, Transform, type TransformCallback } from 'node:stream';
 
+/** Decides, per chunk, whether bytes may go on: an error stops the stream (a limit was crossed). */
+export type ChunkCheck = (chunkBytes: number, totalBytes: number) => Error | undefined;
+
+/** Rate limiting: how long to hold the next chunk back (ms; 0 to pass it on now). */
+export interface Throttle {
+  delay(bytes: number): number;
+}
+
 /**
- * Counts the bytes that pass, and fails the stream with `onLimit`'s error as soon
- * as a limit is crossed (maximum file size, quota), so an upload is stopped while
- * it streams rather than after it was stored.
+ * Waits shorter than this are not waited: the debt stays in the bucket and is
+ * paid by a later, longer wait. So a throttled transfer sets at most a few
+ * timers per second, never one per chunk.
+ */
+const MIN_WAIT_MS = 40;
+
+/**
+ * Counts the bytes that pass; fails the stream as soon as `check` says a
+ * limit is crossed (maximum file size, quota), so an upload is stopped while
+ * it streams rather than after it was stored; and holds chunks back to keep
+ * a rate (`throttle`).
  */
 export class ByteCounter extends Transform {
   bytes = 0;
+  private held: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly limit = Infinity,
-    private readonly onLimit: () => Error = () => new Error('limit exceeded'),
+    private readonly check?: ChunkCheck,
+    private readonly throttle?: Throttle,
   ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.limit) done(this.onLimit());
-    else done(null, chunk);
+    const error = this.check?.(chunk.length, this.bytes);
+    if (error) {
+      done(error);
+      return;
+    }
+    const wait = this.throttle ? this.throttle.delay(chunk.length) : 0;
+    if (wait < MIN_WAIT_MS) {
+      done(null, chunk);
+      return;
+    }
+    this.held = setTimeout(() => {
+      this.held = undefined;
+      done(null, chunk);
+    }, wait);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.held) clearTimeout(this.held);
+    this.held = undefined;
+    callback(error);
   }
 }
 

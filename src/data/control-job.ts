@@ -27,7 +27,7 @@ export async function runControlJob(
     if (job.reason) {
       session.say(ReplyCode.TransferAborted, 'hashAborted');
     } else {
-      const { code, text } = errorToReply(error);
+      const { code, text } = errorToReply(error, (key) => session.t(key));
       if (code === ReplyCode.LocalError) session.server.reportError(error, session);
       session.reply(code, text);
     }

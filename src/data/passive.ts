@@ -26,8 +26,12 @@ export class PassiveListener implements DataSetup {
   readonly kind = 'passive';
   private server: Server | undefined;
   private stream: Duplex | undefined;
-  private waiter: ((stream: Duplex) => void) | undefined;
+  private waiter: ((result: Duplex | Error) => void) | undefined;
   private closed = false;
+  /** Sockets whose TLS handshake (PROT P) is still running. */
+  private readonly negotiating = new Map<Socket, Promise<Duplex>>();
+  /** Why the last protected connection was refused: the transfer's answer if no good one comes. */
+  private refusal: Error | undefined;
   /** Once a transfer took the stream, the transfer owns (and closes) it. */
   private taken = false;
 
@@ -50,6 +54,11 @@ export class PassiveListener implements DataSetup {
       return Promise.resolve(this.stream);
     }
     if (this.closed) return Promise.reject(new DataConnectionError('Data connection closed.', 'failed'));
+    if (this.refusal && this.negotiating.size === 0) {
+      const refusal = this.refusal;
+      this.close();
+      return Promise.reject(refusal);
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => finish(new DataConnectionError('Data connection not opened in time.', 'timeout')), timeoutMs);
       const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new DataConnectionError('Aborted.', 'failed'));
@@ -77,6 +86,11 @@ export class PassiveListener implements DataSetup {
     this.server?.close();
     this.server = undefined;
     if (!this.taken) this.stream?.destroy();
+    for (const socket of this.negotiating.keys()) socket.destroy();
+  }
+
+  async handshakeInFlight(): Promise<void> {
+    if (!this.stream) await this.options.wrap?.readyForReply?.();
   }
 
   private accept(socket: Socket): void {
@@ -91,11 +105,34 @@ export class PassiveListener implements DataSetup {
       this.options.onStranger(canonicalAddress(socket.remoteAddress));
       return;
     }
+    socket.setNoDelay(true);
+    const wrapped = this.options.wrap ? this.options.wrap(socket) : socket;
+    if (!(wrapped instanceof Promise)) {
+      this.use(wrapped);
+      return;
+    }
+    // TLS: the handshake runs now, whenever the client starts it. A connection
+    // that fails it (no session resumption: not our client) is refused and the
+    // port keeps listening; a transfer waiting for it gets the reason.
+    this.negotiating.set(socket, wrapped);
+    wrapped.then(
+      (stream) => {
+        this.negotiating.delete(socket);
+        if (this.stream || this.closed) stream.destroy();
+        else this.use(stream);
+      },
+      (error: Error) => {
+        this.negotiating.delete(socket);
+        this.refusal = error;
+        if (this.negotiating.size === 0) this.waiter?.(error);
+      },
+    );
+  }
+
+  private use(stream: Duplex): void {
     // One connection per PASV: stop listening so the port is free again.
     this.server?.close();
     this.server = undefined;
-    socket.setNoDelay(true);
-    const stream = this.options.wrap ? this.options.wrap(socket) : socket;
     this.stream = stream;
     this.waiter?.(stream);
   }

@@ -1,5 +1,6 @@
 import { Readable, type Duplex, type Writable } from 'node:stream';
-import { MAX_SLICE } from './byte-counter.js';
+import { MAX_SLICE, type ChunkCheck } from './byte-counter.js';
+import { confirmEnd } from './confirmed-end.js';
 
 /** Where a transfer's byte count lives (a plain field, no stream stage per transfer). */
 export interface Tally {
@@ -73,17 +74,20 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
 }
 
 /**
- * An upload as storage sees it: the data socket's chunks, counted, the size
- * limit enforced as they arrive (the upload fails the moment it crosses it).
- * A Readable fed straight from the socket, not a Transform in a pipeline: one
+ * An upload as storage sees it: the data socket's chunks, counted, `check`ed
+ * as they arrive (a limit stops the upload the moment it is crossed). A
+ * Readable fed straight from the socket, not a Transform in a pipeline: one
  * buffer hop and one pipeline (with its AbortController) fewer per transfer.
+ * Its end is confirmed as ConfirmedEnd does: a reset that came with the last
+ * bytes fails the upload instead of storing a truncated file.
  */
 export class Intake extends Readable {
+  private ended = false;
+
   constructor(
     private readonly socket: Duplex,
     private readonly tally: Tally,
-    private readonly limit: number,
-    private readonly onLimit: () => Error,
+    private readonly check?: ChunkCheck,
   ) {
     super({ highWaterMark: 1024 * 1024 });
     // Storage may refuse before it reads (a jailed path, a veto): the error must
@@ -97,18 +101,14 @@ export class Intake extends Readable {
 
   private readonly onData = (chunk: Buffer) => {
     this.tally.bytes += chunk.length;
-    if (this.tally.bytes > this.limit) {
-      this.destroy(this.onLimit());
-      return;
-    }
-    if (!this.push(chunk)) this.socket.pause();
+    const error = this.check?.(chunk.length, this.tally.bytes);
+    if (error) this.destroy(error);
+    else if (!this.push(chunk)) this.socket.pause();
   };
-
-  private ended = false;
 
   private readonly onEnd = () => {
     this.ended = true;
-    this.push(null);
+    confirmEnd(this.socket, (error) => (error ? this.destroy(error) : this.push(null)));
   };
 
   private readonly onError = (error: Error) => this.destroy(error);

@@ -1,11 +1,12 @@
 import type { Duplex } from 'node:stream';
 import type { FtpUser } from '../auth/types.js';
 import { errorToReply, isFtpError } from '../errors.js';
-import type { AbortReason, TransferDirection } from '../events.js';
+import { traceTransfer, type TransferTrace } from '../diagnostics.js';
+import type { AbortReason, TransferDirection, TransferEvent } from '../events.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
-import { ByteCounter } from './byte-counter.js';
-import { DataConnectionError } from './data-setup.js';
+import { ByteCounter, type ChunkCheck, type Throttle } from './byte-counter.js';
+import { DataConnectionError, type DataSetup } from './data-setup.js';
 import type { Tally } from './pump.js';
 
 export interface TransferInfo {
@@ -30,10 +31,15 @@ export class TransferAbortError extends Error {
 /** One running data transfer: what ABOR, STAT and events look at. */
 export class Transfer {
   readonly startedAt = Date.now();
+  /** Why it was stopped from outside (ABOR, timeout, shutdown, host). */
   reason: AbortReason | undefined;
+  /** Why it failed from inside, when the body knows better than "error" (limit, rejected). */
+  failure: AbortReason | undefined;
+  /** The error that decides the reply of such a failure, even if the client left meanwhile. */
+  failureError: unknown;
   private readonly controller = new AbortController();
   private counter: ByteCounter | undefined;
-  /** Bytes counted without a stream stage (see `sendTo`). */
+  /** Bytes counted without a stream stage (see `sendTo`, `Intake`). */
   readonly tally: Tally = { bytes: 0 };
   private settle!: () => void;
   /** Resolves once the transfer command sent its final reply. */
@@ -49,10 +55,22 @@ export class Transfer {
     return this.counter?.bytes ?? this.tally.bytes;
   }
 
-  /** A pass-through that counts the bytes of this transfer (and enforces a limit). */
-  count(limit?: number, onLimit?: () => Error): ByteCounter {
-    this.counter = new ByteCounter(limit, onLimit);
+  /** Rate limit for this transfer (user and server buckets), set before the body runs. */
+  throttle: Throttle | undefined;
+
+  /** A pass-through that counts the bytes of this transfer, throttles them, and enforces `check`. */
+  count(check?: ChunkCheck): ByteCounter {
+    this.counter = new ByteCounter(check, this.throttle);
     return this.counter;
+  }
+
+  /** The body failed for a known reason (a limit, a veto): that error answers the client. */
+  fail(reason: AbortReason, error: unknown): unknown {
+    if (!this.failure) {
+      this.failure = reason;
+      this.failureError = error;
+    }
+    return error;
   }
 
   abort(reason: AbortReason): void {
@@ -90,12 +108,28 @@ export async function runTransfer(
     session.say(ReplyCode.TransferAborted, 'transferAborted');
     return;
   }
-  const { options } = session.server;
   const transfer = new Transfer(info);
+  transfer.throttle = session.server.throttleFor(session, info.direction);
+  const base = { direction: info.direction, command: info.command, path: info.path, offset: info.offset };
+  await traceTransfer({ session, ...base, bytes: 0 }, (trace) => carry(session, setup, transfer, base, body, trace));
+}
+
+type TransferBase = Omit<TransferEvent<FtpUser>, 'session' | 'seq'>;
+
+async function carry(
+  session: Session,
+  setup: DataSetup,
+  transfer: Transfer,
+  base: TransferBase,
+  body: (stream: Duplex, transfer: Transfer) => Promise<void>,
+  trace: TransferTrace,
+): Promise<void> {
+  const { options } = session.server;
+  const { info } = transfer;
   session.transfer = transfer;
   session.resetTimer();
+  if (setup.handshakeInFlight) await settledWithin(setup.handshakeInFlight(), STARTED_HANDSHAKE_GRACE_MS);
   session.reply(ReplyCode.FileStatusOkay, info.opening);
-  const base = { direction: info.direction, command: info.command, path: info.path, offset: info.offset };
   session.emit('transferStart', base);
 
   let stream: Duplex | undefined;
@@ -115,21 +149,34 @@ export async function runTransfer(
     await Promise.race([work, aborted(transfer.signal)]);
     const closing = info.closing ?? session.t(info.direction === 'listing' ? 'listingComplete' : 'transferComplete');
     session.reply(ReplyCode.ClosingDataConnection, closing);
+    Object.assign(trace, { bytes: transfer.bytes, code: ReplyCode.ClosingDataConnection });
     session.emit('transferEnd', { ...base, bytes: transfer.bytes, durationMs: Date.now() - transfer.startedAt });
   } catch (error) {
-    const reason = transfer.reason ?? (dataBroken || stream === undefined ? 'disconnect' : 'error');
+    // Stream errors can reject the pipeline before the socket's own events ran.
+    if (isConnectionError(error)) dataBroken = true;
+    let reason: AbortReason;
+    let code: number;
     if (error instanceof DataConnectionError && !transfer.reason) {
-      session.reply(ReplyCode.CannotOpenDataConnection, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
-    } else if (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted'))) {
+      reason = error.reason === 'timeout' ? 'timeout' : 'disconnect';
+      code = error.code;
+      session.reply(code, error.reason === 'timeout' ? session.t('dataConnectionTimeout') : error.message);
+    } else if (!transfer.failure && (transfer.reason || (dataBroken && !(isFtpError(error) && error.kind !== 'aborted')))) {
       // A deliberate storage refusal (quota, veto) keeps its own reply even though
       // the data connection was cut to stop the upload.
-      session.say(ReplyCode.TransferAborted, transfer.reason === 'timeout' ? 'transferStalled' : 'transferAborted');
+      reason = transfer.reason ?? 'disconnect';
+      code = ReplyCode.TransferAborted;
+      session.say(code, transfer.reason === 'timeout' ? 'transferStalled' : 'transferAborted');
     } else {
-      const { code, text } = errorToReply(error);
+      // A limit or a veto came first (even if the client then left), else the
+      // storage error decided the reply, so it decides the reason too.
+      reason = transfer.failure ?? (stream === undefined || isConnectionError(error) ? 'disconnect' : 'error');
+      const reply = errorToReply(transfer.failure ? transfer.failureError : error, (key) => session.t(key));
+      code = reply.code;
       if (code === ReplyCode.LocalError) session.server.reportError(error, session);
-      session.reply(code, text);
+      session.reply(code, reply.text);
     }
-    session.emit('transferAborted', { ...base, bytes: transfer.bytes, reason, error });
+    Object.assign(trace, { bytes: transfer.bytes, code, reason });
+    session.emit('transferAborted', { ...base, bytes: transfer.bytes, durationMs: Date.now() - transfer.startedAt, reason, code, error });
   } finally {
     clearInterval(watch);
     stream?.destroy();
@@ -137,6 +184,32 @@ export async function runTransfer(
     transfer.finish();
     session.transferFinished();
   }
+}
+
+/**
+ * How long 150 may wait for a data TLS handshake the client already started.
+ * A handshake in flight needs nothing from the control connection, so this
+ * cannot deadlock; the bound only caps the cost for an odd client.
+ */
+const STARTED_HANDSHAKE_GRACE_MS = 2000;
+
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
+}
+
+const CONNECTION_ERRORS = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT']);
+
+/** An error of the data connection itself (the peer went away), not of storage. */
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && CONNECTION_ERRORS.has(code);
 }
 
 function aborted(signal: AbortSignal): Promise<never> {
@@ -147,23 +220,33 @@ function aborted(signal: AbortSignal): Promise<never> {
 }
 
 /**
- * One timer per transfer (never one per chunk): emits throttled progress and
- * aborts a transfer whose bytes stopped moving for the stall timeout.
+ * One timer per transfer (never one per chunk): emits progress at most once
+ * per `progress.intervalMs` and only after `progress.bytes` more bytes moved,
+ * and aborts a transfer whose bytes stopped moving for the stall timeout.
  */
-function watchProgress(session: Session, transfer: Transfer, base: Omit<import('../events.js').TransferEvent<FtpUser>, 'session' | 'seq'>): NodeJS.Timeout {
-  const { stalledTransfer } = session.server.options.timeouts;
-  const period = Math.min(1000, Math.max(50, stalledTransfer / 4));
-  let lastBytes = -1;
-  let lastMove = Date.now();
+function watchProgress(session: Session, transfer: Transfer, base: TransferBase): NodeJS.Timeout {
+  const { timeouts, progress } = session.server.options;
+  const stalled = timeouts.stalledTransfer;
+  const period = Math.max(10, Math.min(progress.intervalMs, Math.max(50, stalled / 4), 1000));
+  const step = Math.max(1, progress.bytes);
+  let reportedBytes = 0;
+  let reportedAt = transfer.startedAt;
+  let lastBytes = 0;
+  let lastMove = transfer.startedAt;
   const timer = setInterval(() => {
     const bytes = transfer.bytes;
     const now = Date.now();
     if (bytes !== lastBytes) {
-      if (lastBytes >= 0) session.emit('transferProgress', { ...base, bytes });
       lastBytes = bytes;
       lastMove = now;
-    } else if (now - lastMove >= stalledTransfer) {
+    } else if (now - lastMove >= stalled) {
       transfer.abort('timeout');
+      return;
+    }
+    if (bytes - reportedBytes >= step && now - reportedAt >= progress.intervalMs) {
+      reportedBytes = bytes;
+      reportedAt = now;
+      session.emit('transferProgress', { ...base, bytes, durationMs: now - transfer.startedAt });
     }
   }, period);
   timer.unref();

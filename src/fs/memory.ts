@@ -45,16 +45,16 @@ export class MemoryFileSystem implements FileSystem {
     }
   }
 
-  async stat(path: string): Promise<FileStat> {
+  async stat(path: string, _ctx?: FsContext): Promise<FileStat> {
     return this.describe(baseName(path) || '/', this.lookup(path));
   }
 
-  async list(path: string): Promise<FileStat[]> {
+  async list(path: string, _ctx?: FsContext): Promise<FileStat[]> {
     const dir = this.directory(path);
     return [...dir.children].map(([name, node]) => this.describe(name, node));
   }
 
-  async read(path: string, options: ReadOptions): Promise<Readable> {
+  async read(path: string, options: ReadOptions, _ctx?: FsContext): Promise<Readable> {
     const file = this.file(path);
     return Readable.from([file.data.subarray(options.start)], { objectMode: false });
   }
@@ -84,7 +84,7 @@ export class MemoryFileSystem implements FileSystem {
     parent.mtime = new Date();
   }
 
-  async delete(path: string): Promise<void> {
+  async delete(path: string, _ctx?: FsContext): Promise<void> {
     const parent = this.directory(parentPath(path));
     const node = parent.children.get(baseName(path));
     if (!node) throw new FtpError('not-found');
@@ -93,7 +93,7 @@ export class MemoryFileSystem implements FileSystem {
     parent.mtime = new Date();
   }
 
-  async mkdir(path: string): Promise<void> {
+  async mkdir(path: string, _ctx?: FsContext): Promise<void> {
     const parent = this.directory(parentPath(path));
     const name = baseName(path);
     if (name === '' || parent.children.has(name)) throw new FtpError('exists');
@@ -101,7 +101,7 @@ export class MemoryFileSystem implements FileSystem {
     parent.mtime = new Date();
   }
 
-  async rmdir(path: string): Promise<void> {
+  async rmdir(path: string, _ctx?: FsContext): Promise<void> {
     if (path === '/') throw new FtpError('permission-denied');
     const parent = this.directory(parentPath(path));
     const node = parent.children.get(baseName(path));
@@ -112,7 +112,7 @@ export class MemoryFileSystem implements FileSystem {
     parent.mtime = new Date();
   }
 
-  async rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string, _ctx?: FsContext): Promise<void> {
     if (from === '/' || to === '/') throw new FtpError('permission-denied');
     if (to === from) return;
     if (to.startsWith(from + '/')) throw new FtpError('invalid-argument', 'Cannot move a directory into itself.', { public: true });
@@ -129,16 +129,28 @@ export class MemoryFileSystem implements FileSystem {
     source.mtime = target.mtime = new Date();
   }
 
-  async setModifiedTime(path: string, time: Date): Promise<void> {
+  async setModifiedTime(path: string, time: Date, _ctx?: FsContext): Promise<void> {
     this.lookup(path).mtime = time;
   }
 
-  async setCreatedTime(path: string, time: Date): Promise<void> {
+  async setCreatedTime(path: string, time: Date, _ctx?: FsContext): Promise<void> {
     this.lookup(path).created = time;
   }
 
-  async chmod(path: string, mode: number): Promise<void> {
+  async chmod(path: string, mode: number, _ctx?: FsContext): Promise<void> {
     this.lookup(path).mode = mode & 0o7777;
+  }
+
+  async usedSpace(_ctx?: FsContext): Promise<number> {
+    let total = 0;
+    const walk = (dir: DirectoryNode): void => {
+      for (const node of dir.children.values()) {
+        if (node.type === 'file') total += node.data.length;
+        else walk(node);
+      }
+    };
+    walk(this.root);
+    return total;
   }
 
   private lookup(path: string): Node {

@@ -38,7 +38,16 @@ export interface FileSystem {
   hash?(path: string, options: HashOptions, ctx: FsContext): Promise<string>;
   /** AVBL, ALLO: free bytes available to this user at `path`. */
   availableSpace?(path: string, ctx: FsContext): Promise<number>;
+  /**
+   * Bytes stored in the whole tree, for quotas (`limits.quotaBytes`). Without
+   * it the server adds up a walk of the tree when an upload needs the number.
+   */
+  usedSpace?(ctx: FsContext): Promise<number>;
 }
+
+/** The optional methods, by name: what wrappers forward only when the inner filesystem has them. */
+export const OPTIONAL_FS_METHODS = ['setModifiedTime', 'setCreatedTime', 'chmod', 'hash', 'availableSpace', 'usedSpace'] as const;
+export type OptionalFsMethod = (typeof OPTIONAL_FS_METHODS)[number];
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'other';
 

@@ -60,7 +60,11 @@ export const ReplyCode = {
   ParameterNotImplemented: 504,
   /** RFC 1639: LPRT with an address family the server does not support. */
   AddressFamilyNotSupported: 521,
+  /** RFC 4217: the data connection is refused at this PROT level (PROT P required). */
+  ProtSettingRefused: 521,
   NetworkProtocolNotSupported: 522,
+  /** RFC 4217 reuses 522: TLS negotiation on the data connection failed or was unacceptable. */
+  TlsNegotiationFailed: 522,
   NotLoggedIn: 530,
   NeedAccountForStoring: 532,
   ProtectionLevelDenied: 533,

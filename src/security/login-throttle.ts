@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoginFailureReason } from '../events.js';
 import { canonicalAddress } from '../net/address.js';
@@ -60,7 +61,11 @@ export class LoginThrottle {
   }
 }
 
-/** Names are compared case-insensitively, so "Admin" and "admin" share one count. */
+/**
+ * Names are compared case-insensitively, so "Admin" and "admin" share one count.
+ * Long names are kept as a digest: made-up 4 KB names must not fill memory.
+ */
 function userKey(username: string): string {
-  return username.toLowerCase();
+  const name = username.toLowerCase();
+  return name.length <= 64 ? name : 'sha256:' + createHash('sha256').update(name).digest('base64');
 }

@@ -56,13 +56,15 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
     session.say(ReplyCode.ArgumentSyntaxError, 'argumentForbidden', { command });
     return;
   }
-  const policy = server.commandPolicy?.(session, spec);
+  const policy = server.commandPolicy?.(session, spec, argument);
   if (policy) {
     session.reply(policy.code, policy.message);
     return;
   }
 
   const ctx: CommandContext = { session, command, verb, argument, path: '' };
+  // Hooks see what the client asked for, never a password.
+  const hookArgument = command === 'PASS' ? '********' : argument;
   try {
     if (spec.path) {
       const raw = typeof spec.path === 'function' ? spec.path(argument) : argument;
@@ -73,7 +75,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
       return;
     }
     if (withHooks && server.hooks.has('preCommand')) {
-      const outcome = await server.hooks.run('preCommand', { session, command, verb, argument, path: spec.path ? ctx.path : undefined });
+      const outcome = await server.hooks.run('preCommand', { session, command, verb, argument: hookArgument, path: spec.path ? ctx.path : undefined });
       if (outcome.kind === 'failed') {
         server.reportError(outcome.error, session);
         session.say(ReplyCode.LocalError, 'localError');
@@ -83,13 +85,13 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
         if (outcome.code !== undefined || outcome.message !== undefined) {
           session.reply(outcome.code ?? ReplyCode.FileUnavailable, outcome.message ?? session.t('permissionDenied'));
         }
-        if (outcome.close) session.end('closed by preCommand hook');
+        if (outcome.close) session.end('closed by preCommand hook', 'host');
         return;
       }
     }
     await spec.handler(ctx);
   } catch (error) {
-    const { code, text } = errorToReply(error);
+    const { code, text } = errorToReply(error, (key) => session.t(key));
     if (code === ReplyCode.LocalError) server.reportError(error, session);
     session.reply(code, text);
   }
@@ -98,7 +100,7 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
       session,
       command,
       verb,
-      argument,
+      argument: hookArgument,
       path: spec.path ? ctx.path : undefined,
       code: session.lastReplyCode,
     });

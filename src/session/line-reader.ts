@@ -49,6 +49,15 @@ export class LineReader {
     private readonly handlers: LineReaderHandlers,
   ) {}
 
+  /** Forgets the line being read (AUTH TLS: what came in the clear must not run inside TLS). */
+  reset(): void {
+    this.telnet = Telnet.Data;
+    this.afterCR = false;
+    this.parts = [];
+    this.length = 0;
+    this.overflowing = false;
+  }
+
   /** Bytes of the line being read but not yet ended (to detect abuse). */
   get pendingLength(): number {
     return this.length;

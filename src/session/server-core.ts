@@ -2,7 +2,9 @@ import type { FtpUser } from '../auth/types.js';
 import type { CommandSpec } from '../commands/spec.js';
 import type { CommandTable } from '../commands/table.js';
 import type { PassivePortPool } from '../data/port-pool.js';
-import type { FtpServerEvents, GuardedEmitter, LoginFailureReason } from '../events.js';
+import type { Throttle } from '../data/byte-counter.js';
+import type { FtpServerEvents, GuardedEmitter, LoginFailureReason, TransferDirection } from '../events.js';
+import type { LimitRegistry } from '../limits/registry.js';
 import type { FileSystem } from '../fs/types.js';
 import type { HookRunner } from '../hooks.js';
 import type { Log } from '../logger.js';
@@ -28,13 +30,19 @@ export interface ServerCore {
    * Extra refusal rule run by dispatch before path checks (TLS policy): a reply
    * to refuse the command with, or undefined to let it run.
    */
-  commandPolicy?(session: Session, spec: CommandSpec): { code: number; message: string } | undefined;
+  commandPolicy?(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined;
   reportError(error: unknown, session?: Session): void;
+  /** Every session event goes through here: stats, diagnostics channels, listeners. */
+  observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void;
   sessionClosed(session: Session, reason: string): void;
   /** The storage of a user who just authenticated (user's own, factory, or root). */
   filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined>;
-  /** How many bytes an upload to `path` may still carry, and which error crossing it is. */
-  uploadLimit(session: Session, path: string): { bytes: number; kind: 'quota-exceeded' | 'no-space' };
+  /** Rate buckets and quota ledgers, per user and server-wide. */
+  readonly limits: LimitRegistry;
+  /** How many bytes one more upload may still add for this user (maximum file size, quota left). */
+  uploadLimit(session: Session, path: string): Promise<{ bytes: number; kind: 'quota-exceeded' | 'no-space' }>;
+  /** The rate limit of a transfer (user and server buckets), or undefined. */
+  throttleFor(session: Session, direction: TransferDirection): Throttle | undefined;
   /** After a refused login: throttling (delay, lockout, 421) lives here. */
   loginFailed(session: Session, username: string, reason: LoginFailureReason): Promise<void>;
   /** Whether a login may be tried now (lockouts); false fails it as 'throttled' without asking the host. */

@@ -5,6 +5,7 @@ import { READ_ONLY_PERMISSIONS, type FtpUser, type Permission } from '../auth/ty
 import type { CommandSpec } from '../commands/spec.js';
 import type { DataSetup, DataSocketWrapper } from '../data/data-setup.js';
 import type { Transfer } from '../data/transfer.js';
+import { traceCommand } from '../diagnostics.js';
 import type { AbortReason, FtpServerEvents } from '../events.js';
 import type { FileSystem, FsContext } from '../fs/types.js';
 import type { Log } from '../logger.js';
@@ -14,13 +15,15 @@ import { ReplyCode } from '../protocol/reply-codes.js';
 import { defaultReplyTexts } from '../protocol/reply-texts.js';
 import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
-import type { SessionInfo } from './info.js';
+import type { FtpSession, TransferStatus } from './info.js';
 import { endGracefully } from '../net/linger.js';
 import { LineReader } from './line-reader.js';
 import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
 
 type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[K]>[0];
+/** An event's own fields (without session and seq); distributive, so union payloads keep their variants. */
+type EventFields<K extends keyof FtpServerEvents> = EventPayload<K> extends infer P ? (P extends unknown ? Omit<P, 'session' | 'seq'> : never) : never;
 
 /** Commands pipelined during a transfer beyond this many pause reading. */
 const MAX_QUEUED_LINES = 64;
@@ -33,7 +36,7 @@ const ABUSIVE_LINE_FACTOR = 64;
  * transfer runs, the control connection is still read: ABOR, STAT, QUIT and
  * NOOP are answered at once, everything else waits its turn.
  */
-export class Session implements SessionInfo {
+export class Session implements FtpSession {
   readonly id: string;
   readonly startedAt = new Date();
   readonly remoteAddress: string;
@@ -147,10 +150,9 @@ export class Session implements SessionInfo {
     return ++this.seq;
   }
 
-  emit<K extends keyof FtpServerEvents>(event: K, fields: Omit<EventPayload<K>, 'session' | 'seq'>): void {
-    if (this.server.events.listenerCount(event) === 0) return;
-    const payload = { session: this, seq: this.nextSeq(), ...fields } as EventPayload<K>;
-    (this.server.events.emit as (e: K, p: EventPayload<K>) => boolean)(event, payload);
+  /** Reports an event of this session: stats, diagnostics channels, then listeners (with `session` and `seq`). */
+  emit<K extends keyof FtpServerEvents>(event: K, fields: EventFields<K>): void {
+    this.server.observe(this, event, fields);
   }
 
   /** A message from the catalogue, in the session's language, placeholders filled. */
@@ -201,26 +203,49 @@ export class Session implements SessionInfo {
     this.socket.pause();
   }
 
+  /**
+   * Drops every byte received but not yet run: queued command lines, the line
+   * being read, and what the paused socket buffered. AUTH TLS calls it after
+   * pausing, so commands a client (or an attacker in the path) pipelined in
+   * the clear behind AUTH TLS are never executed inside the TLS session.
+   */
+  discardPendingInput(): void {
+    this.queue.length = 0;
+    this.reader.reset();
+    while (this.socket.read() !== null) {
+      // discard
+    }
+  }
+
   resumeReading(): void {
     this.socket.on('data', this.onData);
     this.socket.resume();
   }
 
+  /** The running transfer, for the host (a snapshot). */
+  get activeTransfer(): TransferStatus | undefined {
+    const t = this.transfer;
+    if (!t) return undefined;
+    const { direction, command, path, offset } = t.info;
+    return { direction, command, path, offset, bytes: t.bytes, startedAt: t.startedAt };
+  }
+
   /** Host control: stop the running transfer (reply 426 to it). */
   abortTransfer(reason: AbortReason = 'host'): boolean {
-    if (!this.transfer) return false;
+    if (!this.transfer || this.transfer.reason) return false;
     this.transfer.abort(reason);
     return true;
   }
 
   /**
-   * Host control: close the session. With a code, the client gets that reply
-   * first (421 by default when a message is given).
+   * Host control: close the session. With a message, the client gets that
+   * reply first (421 unless `code` says otherwise). A running transfer is
+   * aborted with `reason` ("host"; "shutdown" when the server closes).
    */
-  close(message?: string, code: number = ReplyCode.ServiceNotAvailable): void {
+  close(message?: string, code: number = ReplyCode.ServiceNotAvailable, reason: AbortReason = 'host'): void {
     if (this.closing) return;
     if (message !== undefined) this.reply(code, message);
-    this.end('host', this.transfer ? 'shutdown' : undefined);
+    this.end(reason === 'shutdown' ? 'shutdown' : 'closed by host', reason);
   }
 
   /** Called by QUIT: after a running transfer ends, or now. */
@@ -252,11 +277,11 @@ export class Session implements SessionInfo {
     return setup;
   }
 
-  /** Forgets the login (REIN). */
-  logout(): void {
+  /** Forgets the login (REIN, or a new USER). */
+  logout(reason = 'rein'): void {
     if (this.user) {
       const user = this.user;
-      this.emit('logout', { user });
+      this.emit('logout', { user, reason });
       this.server.sessionLoggedOut(this, user);
     }
     this.user = undefined;
@@ -408,7 +433,7 @@ export class Session implements SessionInfo {
   private async runNow(line: string): Promise<void> {
     this.resetTimer();
     try {
-      await dispatch(this, line);
+      await traceCommand(this, () => describeLine(this, line), () => dispatch(this, line));
     } catch (error) {
       // dispatch answers every failure itself; this is the last line of defence.
       this.server.reportError(error, this);
@@ -433,6 +458,14 @@ export class Session implements SessionInfo {
     endGracefully(this.socket);
     this.server.sessionClosed(this, reason);
   }
+}
+
+/** Command and argument of a line, for traces (the PASS argument never leaves). */
+function describeLine(session: Session, line: string): { command: string; argument: string } {
+  const verb = verbOf(line);
+  const command = session.server.commands.lookup(verb)?.name ?? verb;
+  const space = line.indexOf(' ');
+  return { command, argument: command === 'PASS' ? '********' : space === -1 ? '' : line.slice(space + 1) };
 }
 
 /** The verb of a command line, upper-cased. */

@@ -71,7 +71,7 @@ test('the ftpkit command serves virtual hosts from a config file', async (t) => 
     let out = '';
     cli.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /ftp:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      const match = /ftp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (match) resolvePort(Number(match[1]));
     });
     cli.once('exit', (code) => reject(new Error(`ftpkit exited with ${code}: ${out}`)));

@@ -1,5 +1,10 @@
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import type { FtpServer } from '../../src/index.js';
+import { startServer, tempDir } from './server.js';
 
 /**
  * What every real client must be able to do, everywhere: the same scenario runs
@@ -64,4 +69,46 @@ export function usedDataMode(commands: readonly string[], mode: DataMode): boole
   const wanted = dataVerbs(mode);
   const other = dataVerbs(mode === 'passive' ? 'active' : 'passive');
   return verbs.some((v) => wanted.includes(v)) && !verbs.some((v) => other.includes(v));
+}
+
+/** Where the scenario's resumes start: the client has this much of the download... */
+export const DOWNLOAD_RESUME_AT = 70_000;
+/** ...and the server has this much of the upload. */
+export const UPLOAD_RESUME_AT = 110_000;
+export const SCENARIO_SIZE = 300_000;
+
+/**
+ * One scenario run: a server on local disk at `net`, the command and transfer
+ * records, and the files both sides start with: `full.bin` and a partial
+ * download (`partial.bin`) in `local`, a partial upload (`NAMES.resumed`) in `root`.
+ */
+export async function prepareScenario(t: TestContext, net: Network) {
+  const started = await startServer(t, { local: true, host: net.host });
+  const commands = recordCommands(started.server);
+  const transfers = recordTransfers(started.server);
+  const local = await tempDir(t);
+  const full = payload(SCENARIO_SIZE);
+  await writeFile(join(local, 'full.bin'), full);
+  await writeFile(join(local, 'partial.bin'), full.subarray(0, DOWNLOAD_RESUME_AT));
+  await writeFile(join(started.root, NAMES.resumed), full.subarray(0, UPLOAD_RESUME_AT));
+  return { ...started, commands, transfers, local, full };
+}
+
+/**
+ * What every client's scenario must have done on the wire: use `mode` for data
+ * connections, resume the download with REST + RETR, and resume the upload
+ * with `uploadCommand` (REST + STOR, or APPE), each moving only the missing bytes.
+ */
+export function assertWireUse(scenario: Awaited<ReturnType<typeof prepareScenario>>, mode: DataMode, uploadCommand: 'STOR' | 'APPE'): void {
+  const { commands, transfers } = scenario;
+  assert.ok(usedDataMode(commands, mode), `${mode} mode used: ${commands.join(', ')}`);
+  assert.ok(
+    transfers.some((x) => x.command === 'RETR' && x.offset === DOWNLOAD_RESUME_AT && x.bytes === SCENARIO_SIZE - DOWNLOAD_RESUME_AT),
+    `download resumed with REST ${DOWNLOAD_RESUME_AT} + RETR: ${JSON.stringify(transfers)}`,
+  );
+  const uploadOffset = uploadCommand === 'STOR' ? UPLOAD_RESUME_AT : 0;
+  assert.ok(
+    transfers.some((x) => x.command === uploadCommand && x.offset === uploadOffset && x.bytes === SCENARIO_SIZE - UPLOAD_RESUME_AT),
+    `upload resumed with ${uploadCommand === 'STOR' ? `REST ${UPLOAD_RESUME_AT} + STOR` : 'APPE'}: ${JSON.stringify(transfers)}`,
+  );
 }

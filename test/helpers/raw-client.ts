@@ -46,6 +46,11 @@ export class RawClient {
     return client;
   }
 
+  /** A client on an already connected socket (a TLS socket after AUTH TLS, or implicit TLS); no greeting is read. */
+  static over(socket: Socket): RawClient {
+    return new RawClient(socket);
+  }
+
   /** Connects and logs in. */
   static async login(port: number, user = 'test', pass = 'test', host = '127.0.0.1'): Promise<RawClient> {
     const client = await RawClient.connect(port, host);

@@ -11,8 +11,11 @@ async function tryLogin(port: number, user: string, pass: string): Promise<{ use
   return { user: u.code, pass: p.code, text: p.text, c };
 }
 
+// Failed logins are delayed by default (docs/security.md); these tests are about the replies, not the delay.
+const quick = { loginThrottle: { delay: 0 } } as const;
+
 test('the same replies for an unknown user and for a bad password', async (t) => {
-  const { port } = await startServer(t);
+  const { port } = await startServer(t, quick);
   const unknown = await tryLogin(port, 'nobody', 'x');
   const wrong = await tryLogin(port, 'test', 'x');
   t.after(() => (unknown.c.close(), wrong.c.close()));
@@ -67,6 +70,7 @@ test('an authenticate hook that throws, rejects or returns garbage: a clean 530,
 test('a hanging authenticate hook is cut off at the time limit: 530, and its signal fires', async (t) => {
   let aborted: unknown;
   const { port } = await startServer(t, {
+    ...quick,
     timeouts: { auth: 300 },
     authenticate: ({ signal }) =>
       new Promise(() => {
@@ -124,7 +128,7 @@ test('the hook gets the session and an abort signal; the user object it returns 
 });
 
 test('anonymous login is refused unless configured', async (t) => {
-  const { port } = await startServer(t);
+  const { port } = await startServer(t, quick);
   for (const name of ['anonymous', 'ftp']) {
     const attempt = await tryLogin(port, name, 'guest@example.com');
     t.after(() => attempt.c.close());

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { curl, needTool } from '../helpers/clients.js';
-import { MODES, NAMES, NETWORKS, payload, recordCommands, recordTransfers, usedDataMode } from '../helpers/matrix.js';
-import { startServer, tempDir } from '../helpers/server.js';
+import { assertWireUse, MODES, NAMES, NETWORKS, prepareScenario } from '../helpers/matrix.js';
+import { startServer } from '../helpers/server.js';
 
 const enc = (name: string) => name.split('/').map(encodeURIComponent).join('/');
 
@@ -12,14 +12,8 @@ for (const net of NETWORKS) {
   for (const mode of MODES) {
     test(`curl: upload, list, download, resume both ways (-C -), rename, delete, mkdir, rmdir (${mode}, ${net.name}, UTF-8 names)`, async (t) => {
       if (!needTool(t, 'curl')) return;
-      const { server, port, root } = await startServer(t, { local: true, host: net.host });
-      const commands = recordCommands(server);
-      const transfers = recordTransfers(server);
-      const local = await tempDir(t);
-      const full = payload(300_000);
-      await writeFile(join(local, 'full.bin'), full);
-      await writeFile(join(local, 'partial.bin'), full.subarray(0, 70_000));
-      await writeFile(join(root, NAMES.resumed), full.subarray(0, 110_000));
+      const scenario = await prepareScenario(t, net);
+      const { port, root, local, full } = scenario;
 
       const base = `ftp://test:test@${net.urlHost}:${port}/`;
       const modeArgs = mode === 'active' ? ['-P', '-'] : [];
@@ -50,9 +44,7 @@ for (const net of NETWORKS) {
       await run('--ftp-create-dirs', '-T', join(local, 'full.bin'), base + enc(`${NAMES.dir}/deep/${NAMES.file}`));
       assert.deepEqual(await readFile(join(root, NAMES.dir, 'deep', NAMES.file)), full);
 
-      assert.ok(usedDataMode(commands, mode), `${mode} mode used: ${commands.join(', ')}`);
-      assert.ok(transfers.some((x) => x.command === 'RETR' && x.offset === 70_000 && x.bytes === 230_000), 'download resume sent REST 70000 + RETR');
-      assert.ok(transfers.some((x) => x.command === 'APPE' && x.bytes === 190_000), 'upload resume appended the missing 190000 bytes');
+      assertWireUse(scenario, mode, 'APPE'); // curl resumes uploads with APPE
     });
   }
 }

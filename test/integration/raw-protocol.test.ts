@@ -19,29 +19,64 @@ test('a command split across packets and two commands in one packet both work', 
   assert.equal((await c.read()).code, 200);
 });
 
-test('FileZilla opening sequence gets the replies FileZilla expects', async (t) => {
-  const { port } = await startServer(t, { files: { '/f.txt': 'x' } });
+test('FileZilla session replayed: opening sequence, browsing, upload, resumed download, delete, each reply as FileZilla expects', async (t) => {
+  const { port, memory } = await startServer(t, { files: { '/f.txt': 'x', '/docs/guide.txt': '0123456789' } });
+  const { connect } = await import('node:net');
   const c = await RawClient.connect(port);
   t.after(() => c.close());
+  const pasvData = async () => {
+    const { host, port: dataPort } = await c.pasv();
+    assert.equal(host, '127.0.0.1', 'PASV announces the address FileZilla connected to');
+    return connect({ host, port: dataPort });
+  };
+  const transfer = async (command: string, upload?: string) => {
+    const data = await pasvData();
+    c.send(command);
+    assert.equal((await c.read()).code, 150, command);
+    if (upload !== undefined) data.end(upload);
+    const body = (await readAll(data)).toString();
+    assert.equal((await c.read()).code, 226, command);
+    return body;
+  };
+
+  // Opening sequence.
   assert.equal((await c.cmd('USER test')).code, 331);
   assert.equal((await c.cmd('PASS test')).code, 230);
   const syst = await c.cmd('SYST');
   assert.equal(syst.code, 215);
-  assert.match(syst.text, /^UNIX/);
+  assert.match(syst.text, /^UNIX/, 'FileZilla picks its LIST parser from SYST');
   const feat = await c.cmd('FEAT');
   assert.equal(feat.code, 211);
+  assert.match(feat.lines[0]!, /^211-/);
+  assert.match(feat.lines.at(-1)!, /^211 /);
   for (const f of ['EPSV', 'EPRT', 'MDTM', 'SIZE', 'REST STREAM', 'UTF8', 'TVFS']) assert.ok(feat.lines.includes(` ${f}`), `FEAT lists ${f}`);
   assert.ok(feat.lines.some((l) => l.startsWith(' MLST type*;size*;modify*;')));
-  assert.equal((await c.cmd('PWD')).code, 257);
+  assert.equal((await c.cmd('OPTS UTF8 ON')).code, 200, 'sent because FEAT listed UTF8');
+  const pwd = await c.cmd('PWD');
+  assert.equal(pwd.code, 257);
+  assert.match(pwd.text, /^"\/"/, 'the path is the first quoted string');
   assert.equal((await c.cmd('TYPE I')).code, 200);
-  const { host, port: dataPort } = await c.pasv();
-  const { connect } = await import('node:net');
-  const data = connect({ host, port: dataPort });
-  c.send('MLSD');
-  assert.equal((await c.read()).code, 150);
-  const listing = (await readAll(data)).toString();
-  assert.match(listing, /^type=file;size=1;modify=\d{14}(\.\d{3})?;perm=[a-z]+;unique=[^;]+;UNIX\.mode=0644; f\.txt\r\n$/);
-  assert.equal((await c.read()).code, 226);
+  const listing = await transfer('MLSD');
+  assert.match(listing, /^type=dir;modify=\d{14}(\.\d{1,3})?;perm=[a-z]+;unique=[^;]+;UNIX\.mode=0755; docs\r\n/m);
+  assert.match(listing, /^type=file;size=1;modify=\d{14}(\.\d{1,3})?;perm=[a-z]+;unique=[^;]+;UNIX\.mode=0644; f\.txt\r\n/m);
+
+  // Browsing into a directory.
+  assert.equal((await c.cmd('CWD /docs')).code, 250);
+  assert.equal((await c.cmd('PWD')).text, '"/docs" is the current directory.');
+  assert.match(await transfer('MLSD'), /; guide\.txt\r\n$/);
+
+  // Upload, then a resumed download (REST + RETR), then delete.
+  assert.equal((await c.cmd('TYPE I')).code, 200);
+  await transfer('STOR upload.bin', 'uploaded bytes');
+  assert.equal((await c.cmd('MDTM upload.bin')).code, 213);
+  assert.equal((await c.cmd('SIZE upload.bin')).text, '14');
+  assert.equal((await c.cmd('REST 4')).code, 350);
+  assert.equal(await transfer('RETR guide.txt'), '456789');
+  assert.equal((await c.cmd('DELE upload.bin')).code, 250);
+  assert.equal((await c.cmd('CDUP')).code, 250);
+  assert.deepEqual((await memory!.list('/docs')).map((f) => f.name), ['guide.txt']);
+  assert.equal((await c.cmd('QUIT')).code, 221);
+  await c.waitClosed();
 });
 
 test('unknown commands, missing arguments and commands before login', async (t) => {

@@ -27,7 +27,7 @@ async function victim(t: TestContext, host: string): Promise<{ port: number; hit
 
 const portArg = (host: string, port: number) => `${host.replace(/\./g, ',')},${port >> 8},${port & 255}`;
 
-test('FTP bounce: PORT/EPRT to another address never makes the server connect there', async (t) => {
+test('FTP bounce: PORT/EPRT/LPRT to another address never makes the server connect there', async (t) => {
   const { port } = await startServer(t, { files: { '/f.txt': 'payload' } });
   const target = await victim(t, '127.0.0.2');
   const c = await RawClient.login(port);
@@ -40,6 +40,9 @@ test('FTP bounce: PORT/EPRT to another address never makes the server connect th
     `EPRT |2|::ffff:7f00:2|${target.port}|`,
     `EPRT |2|::1|${target.port}|`,
     `EPRT !1!127.0.0.2!${target.port}!`,
+    `LPRT 4,4,127,0,0,2,2,${target.port >> 8},${target.port & 255}`,
+    `LPRT 6,16,0,0,0,0,0,0,0,0,0,0,255,255,127,0,0,2,2,${target.port >> 8},${target.port & 255}`,
+    `LPRT 6,16,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,2,${target.port >> 8},${target.port & 255}`,
   ];
   for (const attempt of attempts) {
     const reply = await c.cmd(attempt);
@@ -60,13 +63,14 @@ test('FTP bounce: PORT/EPRT to another address never makes the server connect th
   assert.equal((await c.cmd('NOOP')).code, 200, 'the session goes on');
 });
 
-test('FTP bounce: PORT/EPRT to a privileged port of the client itself is refused with 504', async (t) => {
+test('FTP bounce: PORT/EPRT/LPRT to a privileged port of the client itself is refused with 504', async (t) => {
   const { port } = await startServer(t);
   const c = await RawClient.login(port);
   t.after(() => c.close());
   for (const p of [21, 22, 25, 80, 1023]) {
     assert.equal((await c.cmd(`PORT ${portArg('127.0.0.1', p)}`)).code, 504, `PORT to ${p}`);
     assert.equal((await c.cmd(`EPRT |1|127.0.0.1|${p}|`)).code, 504, `EPRT to ${p}`);
+    assert.equal((await c.cmd(`LPRT 4,4,127,0,0,1,2,${p >> 8},${p & 255}`)).code, 504, `LPRT to ${p}`);
   }
   assert.equal((await c.cmd('EPRT |1|127.0.0.1|0|')).code, 501);
   assert.equal((await c.cmd('EPRT |1|127.0.0.1|65536|')).code, 501);
@@ -114,6 +118,7 @@ test('active mode can be switched off; passive keeps working', async (t) => {
   const c = await RawClient.login(port);
   t.after(() => c.close());
   assert.equal((await c.cmd(`PORT ${portArg('127.0.0.1', 5000)}`)).code, 502);
+  assert.equal((await c.cmd('LPRT 4,4,127,0,0,1,2,19,136')).code, 502);
   assert.equal((await c.cmd('EPRT |1|127.0.0.1|5000|')).code, 502);
   const data = await c.epsv();
   c.send('RETR f.txt');

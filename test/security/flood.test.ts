@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RawClient } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
+import type { Session } from '../../src/session/session.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,7 +101,8 @@ test('a client that pipelines without reading replies cannot make the server buf
   const line = Buffer.from('HELP\r\n'.repeat(1000));
   let sent = 0;
   let peak = 0;
-  const session = server.sessions[0]!;
+  // The internal session (its control socket), not the host's FtpSession view.
+  const session = server.sessions[0] as unknown as Session;
   while (sent < count) {
     if (!c.socket.write(line)) await new Promise((r) => c.socket.once('drain', r));
     sent += 1000;

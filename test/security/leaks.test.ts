@@ -60,7 +60,8 @@ function brokenStorage(kind: 'errno' | 'unknown' | 'private'): FileSystem {
 
 test('storage errors never leak a server path or an OS error text into a reply', async (t) => {
   for (const kind of ['errno', 'unknown', 'private'] as const) {
-    const { port } = await startServer(t, { filesystem: brokenStorage(kind) });
+    const started = await startServer(t, { filesystem: brokenStorage(kind) });
+    const { port } = started;
     const c = await RawClient.login(port);
     t.after(() => c.close());
     const seen: string[] = [];
@@ -82,6 +83,8 @@ test('storage errors never leak a server path or an OS error text into a reply',
     const all = seen.join('\n');
     assert.doesNotMatch(all, /\/srv|EACCES|uid|permission denied,|failed:/, `${kind}:\n${all}`);
     assert.ok(seen.every((line) => /: [45]\d\d /.test(line) || /: 1\d\d /.test(line)), `${kind}: every failure is a 4xx/5xx reply\n${all}`);
+    c.close();
+    await started.close(); // before the next server: it may reuse this one's passive ports
   }
 });
 

@@ -180,3 +180,14 @@ test('loginThrottle: false turns every part off', async (t) => {
   assert.equal((await tryLogin(c, 'test', 'test')).code, 230);
   assert.ok(Date.now() - started < 10_000);
 });
+
+test('lockout by user name works for very long names too (kept as a digest)', async (t) => {
+  const { port } = await startServer(t, { loginThrottle: { delay: 0, maxAttempts: 0, lockout: { perAddress: 0, perUser: 2 } } });
+  const c = await RawClient.connect(port);
+  t.after(() => c.close());
+  const long = 'n'.repeat(3000);
+  assert.equal((await tryLogin(c, long, 'x')).text, 'Login incorrect.');
+  assert.equal((await tryLogin(c, long.toUpperCase(), 'x')).text, 'Login incorrect.');
+  assert.match((await tryLogin(c, long, 'x')).text, /Too many failed logins/);
+  assert.equal((await tryLogin(c, long.slice(1), 'x')).text, 'Login incorrect.', 'another name is counted apart');
+});

@@ -64,7 +64,13 @@ async function serverFor(t: Parameters<typeof startServer>[0], user: Partial<Ftp
   });
   const c = await RawClient.login(started.port, 'u', 'p');
   t.after(() => c.close());
-  return { ...started, c, memory };
+  // Tests that start many servers close each when done: a passive port one of
+  // them used may be reused by the next, and the leak check would see it.
+  const done = async () => {
+    c.close();
+    await started.close();
+  };
+  return { ...started, c, memory, done };
 }
 
 test('each permission, each command and each alias that needs it: refused without it, allowed with it', async (t) => {
@@ -74,6 +80,7 @@ test('each permission, each command and each alias that needs it: refused withou
   listed.add('RNTO'); // needs an RNFR first: its own test below
   for (const spec of probe.server.commands.all()) if (spec.permission) assert.ok(listed.has(spec.name), `${spec.name} (needs ${spec.permission}) is tested`);
   for (const spec of probe.server.siteCommands.all()) if (spec.permission) assert.ok(listed.has(`SITE ${spec.name}`), `SITE ${spec.name} is tested`);
+  await probe.close();
 
   for (const permission of ALL_PERMISSIONS) {
     const without = await serverFor(t, { permissions: ALL_PERMISSIONS.filter((p) => p !== permission) });
@@ -85,12 +92,14 @@ test('each permission, each command and each alias that needs it: refused withou
       }
     }
     assert.equal(JSON.stringify(await without.memory.list('/dir')), snapshot, `without ${permission}: storage unchanged`);
+    await without.done();
 
     for (const line of needs[permission]) {
       for (const spelled of spellings(without.server, line)) {
         const withIt = await serverFor(t, { permissions: 'all' });
         const reply = await run(withIt.c, spelled);
         assert.ok(reply.code < 400 && (reply.final === undefined || reply.final < 400), `with ${permission}: ${spelled} → ${reply.code} ${reply.text} ${reply.final ?? ''}`);
+        await withIt.done();
       }
     }
   }
@@ -155,7 +164,7 @@ test('path rules: allow and deny, recursive and not, deeper wins, rule paths nor
 
 test('read-only shorthand and the server-wide readOnly option refuse every change', async (t) => {
   for (const setup of [{ user: { permissions: 'read-only' as const }, extra: {} }, { user: { permissions: 'all' as const }, extra: { readOnly: true } }]) {
-    const { c, server, memory } = await serverFor(t, setup.user, setup.extra);
+    const { c, server, memory, done } = await serverFor(t, setup.user, setup.extra);
     const before = JSON.stringify(await memory.list('/dir'));
     for (const permission of ALL_PERMISSIONS.filter((p) => p !== 'list' && p !== 'read')) {
       for (const line of needs[permission]) {
@@ -164,6 +173,7 @@ test('read-only shorthand and the server-wide readOnly option refuse every chang
     }
     assert.equal(JSON.stringify(await memory.list('/dir')), before);
     assert.equal((await run(c, 'RETR /dir/f.txt')).final, 226);
+    await done();
   }
 });
 
@@ -194,6 +204,8 @@ test('anonymous: off unless configured, read-only by default, writable only when
     assert.equal((await nobody.cmd(`USER ${name}`)).code, 331);
     assert.equal((await nobody.cmd('PASS guest@example.com')).code, 530, `${name} is refused`);
   }
+  nobody.close();
+  await off.close();
 
   const readOnly = await startServer(t, { filesystem: storage(), anonymous: true, mdtmSetsTime: true });
   const anon = await RawClient.login(readOnly.port, 'anonymous', 'guest@example.com');
@@ -205,6 +217,8 @@ test('anonymous: off unless configured, read-only by default, writable only when
   }
   assert.equal((await run(anon, 'RETR /dir/f.txt')).final, 226);
   assert.equal((await run(anon, 'LIST /dir')).final, 226);
+  anon.close();
+  await readOnly.close();
 
   const writable = await startServer(t, { files: files(), anonymous: { writable: true } });
   const writer = await RawClient.login(writable.port, 'ftp', 'x');

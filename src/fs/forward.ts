@@ -1,0 +1,31 @@
+import type { FileSystem, OptionalFsMethod } from './types.js';
+
+/** Optional methods whose first argument is a path. */
+export const PATH_METHODS = ['setModifiedTime', 'setCreatedTime', 'chmod', 'hash', 'availableSpace'] as const satisfies readonly OptionalFsMethod[];
+export type PathMethod = (typeof PATH_METHODS)[number];
+
+type AnyMethod = (...args: unknown[]) => unknown;
+
+/**
+ * Gives `wrapper` each of `names` that `inner` has, and no other: an optional
+ * method switches its commands and FEAT lines on by its mere presence, so a
+ * wrapper must never announce what the storage under it cannot do. Calls go
+ * through `call(name, args)`, which maps paths (or refuses).
+ */
+export function forwardOptional(
+  wrapper: FileSystem,
+  inner: FileSystem,
+  names: readonly OptionalFsMethod[],
+  call: (method: AnyMethod, name: OptionalFsMethod, args: unknown[]) => unknown = (method, _name, args) => method.apply(inner, args),
+): void {
+  for (const name of names) {
+    const method = inner[name] as AnyMethod | undefined;
+    if (typeof method !== 'function') continue;
+    Object.defineProperty(wrapper, name, {
+      value: (...args: unknown[]) => call(method, name, args),
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { FtpError } from '../errors.js';
+import type { FileSystem, FsContext } from './types.js';
+
+/** Every FileSystem method and where its context argument is. */
+const CONTEXT_ARGUMENT: Readonly<Record<string, number>> = {
+  stat: 1,
+  list: 1,
+  read: 2,
+  write: 3,
+  delete: 1,
+  mkdir: 1,
+  rmdir: 1,
+  rename: 2,
+  setModifiedTime: 2,
+  setCreatedTime: 2,
+  chmod: 2,
+  hash: 2,
+  availableSpace: 1,
+  usedSpace: 0,
+};
+
+const guarded = new WeakMap<FileSystem, FileSystem>();
+
+/**
+ * The filesystem as sessions call it: every call settles as soon as its
+ * `ctx.signal` fires (ABOR, disconnect, timeout, shutdown), even when the
+ * backend ignores the signal and never settles itself, so a stuck backend can
+ * hold a session only until the session's own timeouts end it. Everything
+ * else passes through untouched: a method is present exactly when the
+ * backend has it, and a host's own extra methods stay reachable.
+ */
+export function guardFileSystem(fs: FileSystem): FileSystem {
+  const existing = guarded.get(fs);
+  if (existing) return existing;
+  const methods = new Map<PropertyKey, unknown>();
+  const proxy = new Proxy(fs, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      const at = typeof key === 'string' ? CONTEXT_ARGUMENT[key] : undefined;
+      if (at === undefined || typeof value !== 'function') return value;
+      let wrapped = methods.get(key);
+      if (!wrapped || (wrapped as { inner?: unknown }).inner !== value) {
+        wrapped = Object.assign(callUntilAborted(target, value as (...args: unknown[]) => unknown, at, key === 'list'), { inner: value });
+        methods.set(key, wrapped);
+      }
+      return wrapped;
+    },
+  });
+  guarded.set(fs, proxy);
+  return proxy;
+}
+
+function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number, streams: boolean) {
+  return function (...args: unknown[]): unknown {
+    const signal = (args[at] as FsContext | undefined)?.signal;
+    if (!signal) return method.apply(target, args);
+    if (signal.aborted) return Promise.reject(abortError(signal));
+    const result = method.apply(target, args);
+    // A listing may be (a promise of) an async iterable: checked between entries too.
+    const entries = (value: unknown) => (streams && isAsyncIterable(value) ? untilAbortedIterable(value, signal) : value);
+    return isPromise(result) ? untilAborted(result, signal).then(entries) : entries(result);
+  };
+}
+
+/** Settles with `promise`, or rejects (aborted) as soon as `signal` fires. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // The backend may still settle later: its rejection must not go unhandled.
+      promise.catch(() => undefined);
+      reject(abortError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function* untilAbortedIterable<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await untilAborted(Promise.resolve(iterator.next()), signal);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    if (!signal.aborted) await iterator.return?.();
+    else void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  }
+}
+
+function abortError(signal: AbortSignal): FtpError {
+  return new FtpError('aborted', undefined, { cause: signal.reason });
+}
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | undefined)?.then === 'function';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof (value as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator] === 'function' && !isPromise(value);
+}

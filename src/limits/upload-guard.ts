@@ -1,0 +1,103 @@
+import { errorKind, FtpError } from '../errors.js';
+import type { ChunkCheck } from '../data/byte-counter.js';
+import type { FileStat } from '../fs/types.js';
+import { usedBytes } from '../fs/usage.js';
+import type { Session } from '../session/session.js';
+
+export interface UploadGuard {
+  /** Per-chunk check of the user's maximum file size and quota; undefined when neither applies. */
+  check: ChunkCheck | undefined;
+  /** The upload creates the file (it did not exist): a partial one may be removed. */
+  created: boolean;
+  /** The upload is over: its share of the quota ledger is released. */
+  release(): void;
+}
+
+const NO_GUARD: UploadGuard = { check: undefined, created: false, release: () => undefined };
+
+/**
+ * Prepares the limits of one upload before 150 is sent: the resulting file may
+ * not grow past `maxFileSize`, and the user's tree may not grow past
+ * `quotaBytes`. Uploads of the same user running at once share the quota: each
+ * chunk is counted against one ledger, so together they cannot overshoot it.
+ */
+export async function guardUpload(session: Session, path: string, mode: { offset: number; append: boolean; existing?: FileStat | null | undefined }): Promise<UploadGuard> {
+  const user = session.user!;
+  const fs = session.fs!;
+  const { limits } = session.server;
+  const { maxFileSize, quotaBytes } = limits.limitsOf(user);
+  if (maxFileSize === undefined && quotaBytes === undefined) return NO_GUARD;
+
+  const ctx = session.fsContext();
+  const stat =
+    mode.existing !== undefined
+      ? mode.existing
+      : await fs.stat(path, ctx).catch((error: unknown) => {
+          if (errorKind(error) === 'not-found') return null;
+          throw error;
+        });
+  const existing = stat === null ? undefined : stat.type === 'file' ? stat.size : 0;
+  const size = existing ?? 0;
+  const startsAt = mode.append ? size : mode.offset;
+  const replaces = mode.append ? 0 : Math.max(0, size - mode.offset);
+
+  const checks: ChunkCheck[] = [];
+  if (maxFileSize !== undefined) {
+    const allowed = maxFileSize - startsAt;
+    checks.push((_chunk, total) => (total > allowed ? new FtpError('quota-exceeded', session.t('fileTooLarge', { limit: maxFileSize }), { public: true }) : undefined));
+  }
+  let release = () => undefined as void;
+  if (quotaBytes !== undefined) {
+    const ledger = limits.ledgerOf(user);
+    ledger.uploads++;
+    ledger.pending -= replaces;
+    let released = false;
+    release = () => {
+      if (released) return;
+      released = true;
+      if (--ledger.uploads === 0) {
+        ledger.measured = undefined;
+        ledger.pending = 0;
+      }
+    };
+    let used: number;
+    try {
+      ledger.measured ??= usedBytes(fs, ctx);
+      used = await ledger.measured;
+    } catch (error) {
+      ledger.measured = undefined;
+      release();
+      throw error;
+    }
+    checks.push((chunk) => {
+      ledger.pending += chunk;
+      return used + ledger.pending > quotaBytes ? new FtpError('quota-exceeded', session.t('quotaExceeded', { limit: quotaBytes }), { public: true }) : undefined;
+    });
+  }
+  const check: ChunkCheck = (chunk, total) => {
+    for (const one of checks) {
+      const error = one(chunk, total);
+      if (error) return error;
+    }
+    return undefined;
+  };
+  return { check, created: existing === undefined, release };
+}
+
+/**
+ * How many bytes one more upload could still add for this session's user
+ * (ALLO): the maximum file size, and what is left of the quota. Infinity when
+ * neither limits the user.
+ */
+export async function uploadAllowance(session: Session): Promise<{ bytes: number; kind: 'quota-exceeded' }> {
+  const user = session.user!;
+  const { limits } = session.server;
+  const { maxFileSize, quotaBytes } = limits.limitsOf(user);
+  let bytes = maxFileSize ?? Infinity;
+  if (quotaBytes !== undefined) {
+    const ledger = limits.ledgerOf(user);
+    const used = await (ledger.measured ?? usedBytes(session.fs!, session.fsContext()));
+    bytes = Math.min(bytes, quotaBytes - used - ledger.pending);
+  }
+  return { bytes: Math.max(0, bytes), kind: 'quota-exceeded' };
+}
