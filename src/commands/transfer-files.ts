@@ -4,8 +4,9 @@ import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
-import { sliceChunks } from '../data/byte-counter.js';
+import { sliceChunks, type ChunkCheck } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
+import { Intake, sendTo } from '../data/pump.js';
 import { takeBytes } from '../data/take-bytes.js';
 import { ConfirmedEnd } from '../data/confirmed-end.js';
 import { runTransfer, type Transfer, type TransferInfo } from '../data/transfer.js';
@@ -70,8 +71,11 @@ export const RETR = command({
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
         source.once('error', (error) => transfer.noteFailure('storage', error));
+        const compress = compressSteps(session);
+        // The common case (binary, stream mode, whole file, no rate limit) needs no stream stage at all.
+        if (steps.length === 0 && compress.length === 0 && !range && !transfer.throttle) return sendTo(source, stream, transfer.tally);
         const bytes = range ? takeBytes(source, length) : source;
-        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
+        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compress, stream]);
       });
     } finally {
       source.destroy();
@@ -90,18 +94,22 @@ export const RETR = command({
 async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean): Promise<void> {
   const user = session.user!;
   const check = guard.check;
-  const counter = transfer.count(
+  const limit: ChunkCheck | undefined =
     check &&
-      ((chunk, total) => {
-        const error = check(chunk, total);
-        return error && (transfer.fail('limit', error) as Error);
-      }),
-  );
+    ((chunk, total) => {
+      const error = check(chunk, total);
+      return error && (transfer.fail('limit', error) as Error);
+    });
+  const steps: NodeJS.ReadWriteStream[] = [...decompressSteps(session), ...(session.type === 'A' ? [new FromNetworkLineEndings()] : [])];
+  // Binary stream mode without a rate limit (the common case) reads the socket
+  // directly; conversions and throttling need their stream stages.
+  const direct = steps.length === 0 && !transfer.throttle;
+  const counter = direct ? new Intake(stream, transfer.tally, limit) : transfer.count(limit);
   // Storage that fails while reading the upload errors this stream first.
   counter.once('error', (error) => transfer.noteFailure('storage', error));
-  const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
-  const source = pipeline([stream, new ConfirmedEnd(stream), ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
-  const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
+  const source = direct ? counter : (pipeline([stream, new ConfirmedEnd(stream), ...steps, counter], () => undefined) as unknown as Readable);
+  // The transfer's signal also fires when the session ends (the session aborts its transfer).
+  const ctx = session.fsContext(transfer.signal);
   try {
     await session.fs!.write(path, source, { start, append }, ctx);
     if (counter.errored) throw counter.errored;
@@ -111,7 +119,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     throw error;
   }
   if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: counter.bytes, offset: start, append });
+  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: transfer.bytes, offset: start, append });
   if (outcome.kind === 'continue') return;
   if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
   const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
