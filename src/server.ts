@@ -21,10 +21,11 @@ import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
 import type { FtpSession } from './session/info.js';
 import { SecurityGuard } from './security/guard.js';
-import type { ServerCore } from './session/server-core.js';
+import type { LoginRefusal, ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { StatsCounter, type ServerStats } from './stats.js';
 import { startImplicitTls } from './tls/control.js';
+import { renewsTicket } from './tls/data.js';
 import { TlsEngine } from './tls/engine.js';
 import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
@@ -233,7 +234,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private async startImplicitTls(session: Session): Promise<boolean> {
     let engine: TlsEngine;
     try {
-      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection);
+      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection, () => renewsTicket(session));
     } catch (error) {
       this.reportError(error, session);
       session.end('TLS unavailable');
@@ -323,7 +324,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return this.security.commandReceived(session);
   }
 
-  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+  admit(session: Session, user: FtpUser): LoginRefusal | undefined {
     const refusal = this.security.admit(session, user);
     if (refusal) return refusal;
     const { maxSessions } = this.limits.limitsOf(user);
