@@ -80,6 +80,12 @@ export const flags: Flag[] = [
   { name: 'anonymous-write', type: 'boolean', help: 'allow anonymous login with write access', apply: (o) => void (o.anonymous = { writable: true }) },
   { name: 'read-only', type: 'boolean', help: 'refuse every change to files, for every user', apply: (o) => void (o.readOnly = true) },
   {
+    name: 'atomic-uploads',
+    type: 'boolean',
+    help: 'store uploads in a hidden temporary file, renamed over the target only once complete',
+    apply: (o) => void (o.localFileSystem = { ...o.localFileSystem, atomicUploads: true }),
+  },
+  {
     name: 'pasv-range',
     type: 'string',
     value: 'MIN-MAX',

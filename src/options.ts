@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { Authenticate, FtpUser, UserLimits } from './auth/types.js';
 import { resolveExtensionOptions, type ExtensionOptions, type ResolvedExtensionOptions } from './extension-options.js';
+import type { LocalFileSystemOptions } from './fs/local.js';
 import type { FileSystem } from './fs/types.js';
 import type { HookOptions } from './hooks.js';
 import { checkUserLimits, resolveLimitOptions, type BandwidthOptions, type ProgressOptions, type ResolvedLimitOptions } from './limits/options.js';
@@ -78,6 +79,8 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   filesystem?: FileSystem | FileSystemFactory<U>;
   /** Local directory served when neither the user nor `filesystem` say otherwise. */
   root?: string;
+  /** Options of the LocalFileSystem made for `root` and for users' roots (atomic uploads...). */
+  localFileSystem?: LocalFileSystemOptions;
   /** Refuse every change to storage, for every user. */
   readOnly?: boolean;
   /** Text of the 220 greeting (a string, or lines). */
@@ -123,6 +126,7 @@ export interface ResolvedOptions<U extends FtpUser = FtpUser> extends ResolvedEx
   anonymous: AnonymousOptions | undefined;
   filesystem: FileSystem | FileSystemFactory<U> | undefined;
   root: string | undefined;
+  localFileSystem: LocalFileSystemOptions;
   readOnly: boolean;
   greeting: string | readonly string[] | undefined;
   passive: {
@@ -197,6 +201,11 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
   const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);
   const tls = resolveTlsOptions(options.tls, problems);
+  const local = options.localFileSystem ?? {};
+  check(local.atomicUploads === undefined || typeof local.atomicUploads === 'boolean', 'localFileSystem.atomicUploads must be true or false');
+  for (const key of ['chunkSize', 'statConcurrency'] as const) {
+    check(local[key] === undefined || (Number.isInteger(local[key]) && local[key] > 0), `localFileSystem.${key} must be a positive integer`);
+  }
   if (problems.length > 0) throw new FtpOptionsError(problems);
 
   const anonymous = options.anonymous === true ? {} : options.anonymous || undefined;
@@ -208,6 +217,7 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     anonymous,
     filesystem: options.filesystem,
     root: options.root,
+    localFileSystem: options.localFileSystem ?? {},
     readOnly: options.readOnly ?? false,
     greeting: options.greeting,
     passive: { portRange, address, allowAnyAddress: options.passive?.allowAnyAddress ?? false },

@@ -307,7 +307,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     const root = user.root ?? access.root;
     if (root === undefined) return undefined;
     let fs = this.localFileSystems.get(root);
-    if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root)));
+    if (!fs) this.localFileSystems.set(root, (fs = new LocalFileSystem(root, this.options.localFileSystem)));
     return fs;
   }
 

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { flags } from '../src/cli-options.js';
+import { flags, parseCli } from '../src/cli-options.js';
 import { run } from './helpers/clients.js';
 import { RawClient, readAll } from './helpers/raw-client.js';
 import { tempDir } from './helpers/server.js';
@@ -136,4 +136,24 @@ test('docs/cli.md documents every flag of the table', async () => {
   const doc = await readFile(join(import.meta.dirname, '..', 'docs', 'cli.md'), 'utf8');
   const missing = flags.filter((flag) => !doc.includes(`\`--${flag.name}`)).map((flag) => `--${flag.name}`);
   assert.deepEqual(missing, [], 'add these flags to a table in docs/cli.md');
+});
+
+test('core flags map onto the server options', () => {
+  const { options } = parseCli([
+    '--root', '/srv/ftp', '--host', '::', '--port', '0', '--user', 'a:1', '--user', 'b:2:3', '--anonymous', '--read-only', '--atomic-uploads',
+    '--pasv-range', '50000-50100', '--pasv-address', 'ftp.example.com', '--no-active', '--idle-timeout', '30', '--greeting', 'Hi.', '--log',
+  ]);
+  assert.equal(options.root, '/srv/ftp');
+  assert.equal(options.host, '::');
+  assert.equal(options.port, 0);
+  assert.deepEqual(options.users, [{ username: 'a', password: '1' }, { username: 'b', password: '2:3' }]);
+  assert.equal(options.anonymous, true);
+  assert.equal(options.readOnly, true);
+  assert.deepEqual(options.localFileSystem, { atomicUploads: true });
+  assert.deepEqual(options.passive, { portRange: '50000-50100', address: 'ftp.example.com' });
+  assert.equal(options.active?.enabled, false);
+  assert.equal(options.timeouts?.idle, 30_000);
+  assert.equal(options.greeting, 'Hi.');
+  assert.equal(options.transcript, true);
+  assert.deepEqual(parseCli(['--anonymous-write']).options.anonymous, { writable: true });
 });

@@ -50,7 +50,8 @@ export const defaultReplyTexts: Readonly<Record<ReplyCodeValue, string>> = {
   [ReplyCode.NotImplemented]: 'Command not implemented.',
   [ReplyCode.BadSequence]: 'Bad sequence of commands.',
   [ReplyCode.ParameterNotImplemented]: 'Command not implemented for that parameter.',
-  [ReplyCode.AddressFamilyNotSupported]: 'Supported address families are (4,6).',
+  // 521 means "address family not supported" to LPRT (RFC 1639) and "not with this PROT setting" to FTPS (RFC 4217).
+  [ReplyCode.AddressFamilyNotSupported]: 'Requested setting not supported.',
   [ReplyCode.NetworkProtocolNotSupported]: 'Network protocol not supported.',
   [ReplyCode.NotLoggedIn]: 'Not logged in.',
   [ReplyCode.NeedAccountForStoring]: 'Need account for storing files.',

@@ -43,6 +43,9 @@ for (const net of NETWORKS) {
       assert.deepEqual(await readdir(root), [NAMES.resumed]);
 
       assertWireUse(scenario, mode, 'STOR');
+      if (mode === 'active' && net.name === 'IPv6') {
+        assert.ok(scenario.commands.some((c) => /^EPRT \|2\|::\|\d+\|$/.test(c)), `lftp's EPRT |2|::|port| ("my own address") was used: ${scenario.commands.join(', ')}`);
+      }
     });
   }
 }

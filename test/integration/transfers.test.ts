@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { payload } from '../helpers/matrix.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
-import { fileBytes, startServer } from '../helpers/server.js';
+import { fileBytes, startServer, tempDir } from '../helpers/server.js';
 
 /** Sends a transfer command on a fresh EPSV connection; resolves after the 150. */
 async function open(c: RawClient, command: string) {
@@ -203,4 +203,43 @@ test('a reset that arrives with the last bytes of an upload is never taken for a
   }
   assert.deepEqual([...codes], [[426, 150]]);
   await assert.rejects(memory!.stat('/cut.bin'), 'no interrupted upload was kept (memory storage is atomic)');
+});
+
+test('the idle timer never cuts a transfer that is still running, and starts again after it', async (t) => {
+  const { port } = await startServer(t, { timeouts: { idle: 300 }, files: { '/big.bin': Buffer.alloc(8 * 1024 * 1024, 4) } });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const data = await open(c, 'RETR big.bin');
+  data.pause(); // the client is slow: no command and little data for longer than the idle time
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const received = readAll(data);
+  data.resume();
+  assert.equal((await received).length, 8 * 1024 * 1024);
+  assert.equal((await c.read()).code, 226);
+  assert.equal((await c.cmd('NOOP')).code, 200, 'still connected after the transfer');
+  const idle = await c.read(5000);
+  assert.equal(idle.code, 421, 'idle after the transfer: closed');
+  await c.waitClosed();
+});
+
+test('localFileSystem options reach the LocalFileSystem made for root: with atomicUploads an interrupted upload leaves the old file whole', async (t) => {
+  for (const atomicUploads of [true, false]) {
+    const root = await tempDir(t);
+    await writeFile(join(root, 'doc.txt'), 'the old, complete content');
+    const { port } = await startServer(t, { root, localFileSystem: { atomicUploads } });
+    const c = await RawClient.login(port);
+    t.after(() => c.close());
+    await c.cmd('TYPE I');
+    const data = await c.epsv();
+    assert.equal((await c.cmd('STOR doc.txt')).code, 150);
+    data.write('new, but cut');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    data.resetAndDestroy();
+    assert.equal((await c.read()).code, 426);
+    const after = await readFile(join(root, 'doc.txt'), 'utf8');
+    if (atomicUploads) assert.equal(after, 'the old, complete content');
+    else assert.notEqual(after, 'the old, complete content', 'without it the upload went straight into the file');
+    assert.deepEqual(await readdir(root), ['doc.txt'], 'no temporary file left behind');
+  }
 });
