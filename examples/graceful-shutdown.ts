@@ -32,5 +32,6 @@ async function shutdown(signal: string): Promise<void> {
 }
 
 const { port } = await server.listen(Number(process.env.PORT ?? 2121), '127.0.0.1');
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
+// `on`, not `once`: a second signal during the drain must not kill the process halfway.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal));
 console.log(`listening on ftp://127.0.0.1:${port}`);
