@@ -21,7 +21,7 @@ import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
 import type { FtpSession } from './session/info.js';
 import { SecurityGuard } from './security/guard.js';
-import type { ServerCore } from './session/server-core.js';
+import type { LoginRefusal, ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { StatsCounter, type ServerStats } from './stats.js';
 import { startImplicitTls } from './tls/control.js';
@@ -323,7 +323,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return this.security.commandReceived(session);
   }
 
-  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+  admit(session: Session, user: FtpUser): LoginRefusal | undefined {
     const refusal = this.security.admit(session, user);
     if (refusal) return refusal;
     const { maxSessions } = this.limits.limitsOf(user);

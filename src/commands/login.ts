@@ -64,9 +64,10 @@ export const PASS = command({
     if (refusal) {
       session.username = undefined;
       session.emit('loginFailed', { username, reason: 'not-allowed' });
-      // Throttled like a wrong password, so a refusal cannot confirm a password.
-      await session.server.loginFailed(session, username, 'not-allowed');
-      if (session.closed) return;
+      if (refusal.failedLogin) {
+        await session.server.loginFailed(session, username, 'not-allowed');
+        if (session.closed) return;
+      }
       session.reply(refusal.code, refusal.message);
       if (refusal.close) session.end('login refused');
       return;

@@ -3,8 +3,9 @@ import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
-import { sliceChunks } from '../data/byte-counter.js';
+import { sliceChunks, type ChunkCheck } from '../data/byte-counter.js';
 import { compressSteps, decompressSteps } from '../data/deflate.js';
+import { Intake, sendTo } from '../data/pump.js';
 import { takeBytes } from '../data/take-bytes.js';
 import { ConfirmedEnd } from '../data/confirmed-end.js';
 import { runTransfer, type Transfer, type TransferInfo } from '../data/transfer.js';
@@ -68,8 +69,11 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
+        const compress = compressSteps(session);
+        // The common case (binary, stream mode, whole file, no rate limit) needs no stream stage at all.
+        if (steps.length === 0 && compress.length === 0 && !range && !transfer.throttle) return sendTo(source, stream, transfer.tally);
         const bytes = range ? takeBytes(source, length) : source;
-        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compressSteps(session), stream]);
+        await pipelineAsync([bytes, ...steps, sliceChunks(), transfer.count(), ...compress, stream]);
       });
     } finally {
       source.destroy();
@@ -88,16 +92,20 @@ export const RETR = command({
 async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean): Promise<void> {
   const user = session.user!;
   const check = guard.check;
-  const counter = transfer.count(
+  const limit: ChunkCheck | undefined =
     check &&
-      ((chunk, total) => {
-        const error = check(chunk, total);
-        return error && (transfer.fail('limit', error) as Error);
-      }),
-  );
-  const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new FromNetworkLineEndings()] : [];
-  const source = pipeline([stream, new ConfirmedEnd(stream), ...decompressSteps(session), ...steps, counter], () => undefined) as unknown as Readable;
-  const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
+    ((chunk, total) => {
+      const error = check(chunk, total);
+      return error && (transfer.fail('limit', error) as Error);
+    });
+  const steps: NodeJS.ReadWriteStream[] = [...decompressSteps(session), ...(session.type === 'A' ? [new FromNetworkLineEndings()] : [])];
+  // Binary stream mode without a rate limit (the common case) reads the socket
+  // directly; conversions and throttling need their stream stages.
+  const direct = steps.length === 0 && !transfer.throttle;
+  const counter = direct ? new Intake(stream, transfer.tally, limit) : transfer.count(limit);
+  const source = direct ? counter : (pipeline([stream, new ConfirmedEnd(stream), ...steps, counter], () => undefined) as unknown as Readable);
+  // The transfer's signal also fires when the session ends (the session aborts its transfer).
+  const ctx = session.fsContext(transfer.signal);
   try {
     await session.fs!.write(path, source, { start, append }, ctx);
     if (counter.errored) throw counter.errored;
@@ -113,7 +121,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     signal: session.signal,
     command: transfer.info.command,
     path,
-    bytes: counter.bytes,
+    bytes: transfer.bytes,
     offset: start,
     append,
   });

@@ -1,4 +1,4 @@
-import { Duplex, Transform, type TransformCallback } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 
 /** Decides, per chunk, whether bytes may go on: an error stops the stream (a limit was crossed). */
 export type ChunkCheck = (chunkBytes: number, totalBytes: number) => Error | undefined;
@@ -61,22 +61,22 @@ export class ByteCounter extends Transform {
 export const MAX_SLICE = 128 * 1024;
 
 /**
- * Cuts large buffers into MAX_SLICE pieces (no copy), pulled one at a time.
- * Placed before the ByteCounter of a download, it makes the count follow what
- * the client really takes: a storage that hands over one 24 MB buffer (or a
- * 1 MB read to a 8 KB/s client) would otherwise look like a stalled transfer
- * and be aborted while it is moving.
+ * Cuts large buffers into MAX_SLICE pieces (views, no copy). Placed before the
+ * ByteCounter of a download, it makes the count follow what the client really
+ * takes: the pieces wait here and pass the counter one by one as the socket
+ * drains. Without it, a storage that hands over one 24 MB buffer (or a 1 MB
+ * read to an 8 KB/s client) looks like a stalled transfer and is aborted while
+ * it is moving.
  */
-export function sliceChunks(): Duplex {
-  return Duplex.from(slices);
-}
-
-async function* slices(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    if (chunk.length <= MAX_SLICE) {
-      yield chunk;
-      continue;
-    }
-    for (let i = 0; i < chunk.length; i += MAX_SLICE) yield chunk.subarray(i, i + MAX_SLICE);
-  }
+export function sliceChunks(): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (chunk.length <= MAX_SLICE) {
+        done(null, chunk);
+        return;
+      }
+      for (let i = 0; i < chunk.length; i += MAX_SLICE) this.push(chunk.subarray(i, i + MAX_SLICE));
+      done();
+    },
+  });
 }

@@ -24,11 +24,15 @@ export class ConfirmedEnd extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    const socket = this.socket;
-    if (!(socket instanceof Socket) || socket instanceof TLSSocket || socket.destroyed || !socket.writable) {
-      done();
-      return;
-    }
-    socket.write(Buffer.alloc(0), (error) => done(error ?? undefined));
+    confirmEnd(this.socket, (error) => done(error));
   }
+}
+
+/** The check itself: `done()` after a clean close, `done(error)` after a reset (see ConfirmedEnd). */
+export function confirmEnd(socket: unknown, done: (error?: Error) => void): void {
+  if (!(socket instanceof Socket) || socket instanceof TLSSocket || socket.destroyed || !socket.writable) {
+    done();
+    return;
+  }
+  socket.write(Buffer.alloc(0), (error) => done(error ?? undefined));
 }

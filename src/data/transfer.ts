@@ -7,6 +7,7 @@ import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { ByteCounter, type ChunkCheck, type Throttle } from './byte-counter.js';
 import { DataConnectionError, type DataSetup } from './data-setup.js';
+import type { Tally } from './pump.js';
 
 export interface TransferInfo {
   direction: TransferDirection;
@@ -38,6 +39,8 @@ export class Transfer {
   failureError: unknown;
   private readonly controller = new AbortController();
   private counter: ByteCounter | undefined;
+  /** Bytes counted without a stream stage (see `sendTo`, `Intake`). */
+  readonly tally: Tally = { bytes: 0 };
   private settle!: () => void;
   /** Resolves once the transfer command sent its final reply. */
   readonly done = new Promise<void>((resolve) => (this.settle = resolve));
@@ -49,7 +52,7 @@ export class Transfer {
   }
 
   get bytes(): number {
-    return this.counter?.bytes ?? 0;
+    return this.counter?.bytes ?? this.tally.bytes;
   }
 
   /** Rate limit for this transfer (user and server buckets), set before the body runs. */

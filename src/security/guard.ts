@@ -4,6 +4,7 @@ import { canonicalAddress } from '../net/address.js';
 import { AddressList } from '../net/cidr.js';
 import type { MessageKey } from '../protocol/messages.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
+import type { LoginRefusal } from '../session/server-core.js';
 import type { Session } from '../session/session.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { ResolvedSecurityOptions } from './options.js';
@@ -98,7 +99,7 @@ export class SecurityGuard {
    * looks exactly like a wrong password (same code, text and delay), so a
    * password cannot be confirmed from an address that may not use it.
    */
-  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
+  admit(session: Session, user: FtpUser): LoginRefusal | undefined {
     if (user.allowedAddresses === undefined) return undefined;
     const list = new AddressList(user.allowedAddresses);
     if (list.invalid.length > 0) {
@@ -106,7 +107,7 @@ export class SecurityGuard {
     }
     if (list.includes(session.remoteAddress)) return undefined;
     session.log.info('auth', 'login refused from an address not allowed for the user', { user: user.username, address: session.remoteAddress });
-    return { code: ReplyCode.NotLoggedIn, message: session.t('loginFailed'), close: false };
+    return { code: ReplyCode.NotLoggedIn, message: session.t('loginFailed'), close: false, failedLogin: true };
   }
 
   private banned(address: string): boolean {

@@ -50,7 +50,20 @@ export interface ServerCore {
   /** Counts each received command line (anti-flood): a 421 text closes the session. */
   commandReceived?(session: Session): string | undefined;
   /** Last word on an authenticated user (session limits, addresses, TLS): a refusal, or undefined. */
-  admit(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined;
+  admit(session: Session, user: FtpUser): LoginRefusal | undefined;
   sessionLoggedIn(session: Session, user: FtpUser): void;
   sessionLoggedOut(session: Session, user: FtpUser): void;
+}
+
+/** Why an authenticated user is not let in (PASS answers with it). */
+export interface LoginRefusal {
+  code: number;
+  message: string;
+  /** Close the connection after the reply. */
+  close: boolean;
+  /**
+   * Handle it exactly like a wrong password (the login delay, counted toward
+   * lockouts), so the refusal cannot tell an attacker the password was right.
+   */
+  failedLogin?: boolean;
 }

@@ -191,3 +191,24 @@ test('lockout by user name works for very long names too (kept as a digest)', as
   assert.match((await tryLogin(c, long, 'x')).text, /Too many failed logins/);
   assert.equal((await tryLogin(c, long.slice(1), 'x')).text, 'Login incorrect.', 'another name is counted apart');
 });
+
+test('refusals that are not about the password (a session limit) are neither delayed nor counted', async (t) => {
+  const { port } = await startServer(t, {
+    users: [{ username: 'test', password: 'test', limits: { maxSessions: 1 } }],
+    loginThrottle: { delay: 5000, maxAttempts: 2, lockout: { perAddress: 2, perUser: 2 } },
+  });
+  const first = await RawClient.login(port);
+  t.after(() => first.close());
+  const second = await RawClient.connect(port);
+  t.after(() => second.close());
+  for (let i = 0; i < 4; i++) {
+    const started = Date.now();
+    const reply = await tryLogin(second, 'test', 'test');
+    assert.equal(reply.code, 530);
+    assert.doesNotMatch(reply.text, /Login incorrect|failed logins/, reply.text);
+    assert.ok(Date.now() - started < 4000, 'no login delay');
+  }
+  await first.quit();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await tryLogin(second, 'test', 'test')).code, 230, 'neither the address nor the name was locked out');
+});
