@@ -25,6 +25,7 @@ import type { LoginRefusal, ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { StatsCounter, type ServerStats } from './stats.js';
 import { startImplicitTls } from './tls/control.js';
+import { renewsTicket } from './tls/data.js';
 import { TlsEngine } from './tls/engine.js';
 import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
@@ -233,7 +234,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private async startImplicitTls(session: Session): Promise<boolean> {
     let engine: TlsEngine;
     try {
-      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection);
+      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection, () => renewsTicket(session));
     } catch (error) {
       this.reportError(error, session);
       session.end('TLS unavailable');

@@ -73,7 +73,18 @@ export function protectedDataWrapper(session: Session, engine: TlsEngine): DataS
 /** The server side of one data connection's handshake, with the resumption check. */
 function negotiate(session: Session, engine: TlsEngine, socket: Socket, onHello: () => void): Promise<Duplex> {
   return new Promise<Duplex>((resolve, reject) => {
+    // Half-open (the TLS socket inherits it): a client that knows the size may
+    // close its side first (curl, right after 150 for an empty file), and the
+    // server still finishes a download with its own close_notify instead of
+    // having the socket torn down under a transfer that is in fact complete.
+    // When the client is the sender (upload) or nothing is running, its
+    // close_notify is answered at once, as clients that wait for it expect.
+    socket.allowHalfOpen = true;
     const secure = engine.wrapData(socket, onHello);
+    secure.on('end', () => {
+      const direction = session.transfer?.info.direction;
+      if (direction !== 'download' && direction !== 'listing') secure.end();
+    });
     // Errors after the handshake reach the transfer through its own listener.
     secure.on('error', () => undefined);
     const refuse = (key: 'dataTlsTimeout' | 'dataTlsFailed' | 'dataTlsNotResumed', code: number) => {
@@ -107,6 +118,18 @@ function negotiate(session: Session, engine: TlsEngine, socket: Socket, onHello:
       setImmediate(() => resolve(secure));
     });
   });
+}
+
+/**
+ * Whether a resumed data connection gets a fresh ticket. Not for an upload to
+ * a client that starts TLS after 150: it never reads that connection, and a
+ * ticket left unread turns its close into a reset that can cut the end of the
+ * upload (Go clients: rclone). Such clients resume with the control
+ * connection's ticket every time and need no new one; clients that start TLS
+ * before 150 (curl, which uses a ticket once) read it when they close.
+ */
+export function renewsTicket(session: Session): boolean {
+  return !(tlsOf(session).helloBeforeReply === false && session.transfer?.info.direction === 'upload');
 }
 
 function delay<T>(ms: number, value: T): Promise<T> {

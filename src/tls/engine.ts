@@ -29,8 +29,12 @@ export class TlsEngine {
     private readonly dataContext: SecureContext,
   ) {}
 
-  /** Builds the engine from the current certificate (the `context` function runs here: reloads take effect per session). */
-  static async create(options: ResolvedTlsOptions, handshakeTimeout: number): Promise<TlsEngine> {
+  /**
+   * Builds the engine from the current certificate (the `context` function
+   * runs here: reloads take effect per session). `renewTicket` decides, for
+   * each resumed data connection, whether it gets a fresh ticket.
+   */
+  static async create(options: ResolvedTlsOptions, handshakeTimeout: number, renewTicket: () => boolean = () => true): Promise<TlsEngine> {
     const contextOptions = await options.context();
     // 48 bytes: key name, HMAC key, AES key, as Node's ticketKeys.
     const ticketKeys = randomBytes(48);
@@ -48,7 +52,7 @@ export class TlsEngine {
     const requestCert = options.clientCertificates !== 'off';
     const control = new TlsServer({ ...common, requestCert, rejectUnauthorized: options.clientCertificates === 'require', handshakeTimeout });
     const dataContext = createSecureContext(common);
-    renewTicketsOnResumption(dataContext, ticketKeys);
+    renewTicketsOnResumption(dataContext, ticketKeys, renewTicket);
     const engine = new TlsEngine(control, dataContext);
     engine.serveSessions(control);
     return engine;
@@ -110,16 +114,17 @@ interface NativeContext {
 }
 
 /**
- * Issues a fresh session ticket on every resumed data connection. OpenSSL
- * clients (curl) use a TLS 1.3 ticket once and then keep the session of their
- * latest connection; Node never renews a ticket on resumption, so that
- * session has no ticket and the next data connection cannot resume (curl got
- * 425 on every other download and on every upload after the first). The keys
- * are the engine's own and the format is Node's (key name, AES-128-CBC,
- * HMAC-SHA256), so tickets from the control connection decrypt here. Without
- * the hook (another Node version) tickets simply are not renewed.
+ * Issues a fresh session ticket on resumed data connections (when `renew`
+ * says so). OpenSSL clients (curl) use a TLS 1.3 ticket once and then keep the
+ * session of their latest connection; Node never renews a ticket on
+ * resumption, so that session has no ticket and the next data connection
+ * cannot resume (curl got 425 on every other download and on every upload
+ * after the first). The keys are the engine's own and the format is Node's
+ * (key name, AES-128-CBC, HMAC-SHA256), so tickets from the control
+ * connection decrypt here. Without the hook (another Node version) tickets
+ * simply are not renewed.
  */
-function renewTicketsOnResumption(context: SecureContext, ticketKeys: Buffer): void {
+function renewTicketsOnResumption(context: SecureContext, ticketKeys: Buffer, renew: () => boolean): void {
   const native = (context as unknown as { context?: NativeContext }).context;
   if (typeof native?.enableTicketKeyCallback !== 'function') return;
   const name = ticketKeys.subarray(0, 16);
@@ -130,7 +135,7 @@ function renewTicketsOnResumption(context: SecureContext, ticketKeys: Buffer): v
   native.onticketkeycallback = (keyName, _iv, encrypt) => {
     if (encrypt) return [1, hmacKey, aesKey, name, randomBytes(16)];
     // 2: good ticket, send a new one (RFC 5077 renewal); 0: not ours, full handshake.
-    return [keyName.equals(name) ? 2 : 0, hmacKey, aesKey];
+    return [keyName.equals(name) ? (renew() ? 2 : 1) : 0, hmacKey, aesKey];
   };
   native.enableTicketKeyCallback();
 }

@@ -14,7 +14,8 @@ for (const version of ['1.3', '1.2'] as const) {
     const { port, root } = await startServer(t, { local: true, tls: tlsOptions() });
     const source = await tempDir(t);
     const names = await writeSampleFiles(source);
-    const tls = ['--ssl-reqd', '--insecure', '--tls-max', version, ...(version === '1.2' ? [] : ['--tlsv1.3'])];
+    // --fail-early: with several transfers curl's exit code is otherwise the last one's.
+    const tls = ['--fail-early', '--ssl-reqd', '--insecure', '--tls-max', version, ...(version === '1.2' ? [] : ['--tlsv1.3'])];
     const url = `ftp://test:test@127.0.0.1:${port}/`;
     // All uploads over one control connection: each data connection must resume the session.
     const up = await curl([...tls, '-T', `${source}/{${names.join(',')}}`, url]);
@@ -71,7 +72,7 @@ for (const mode of ['active', 'passive'] as const) {
     const { port, root } = await startServer(t, { local: true, tls });
     const source = await tempDir(t);
     const names = (await writeSampleFiles(source, 3)).slice(0, 3);
-    const result = await curl(['--ssl-reqd', '--insecure', '--ftp-ssl-ccc', '--ftp-ssl-ccc-mode', mode, '-v', '-T', `${source}/{${names.join(',')}}`, `ftp://test:test@127.0.0.1:${port}/`]);
+    const result = await curl(['--fail-early', '--ssl-reqd', '--insecure', '--ftp-ssl-ccc', '--ftp-ssl-ccc-mode', mode, '-v', '-T', `${source}/{${names.join(',')}}`, `ftp://test:test@127.0.0.1:${port}/`]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /< 200 Control connection continues in the clear/);
     assert.match(result.stderr, /> PWD\r?\n[^]*< 257/, 'plain commands are answered after CCC');
