@@ -7,19 +7,32 @@ export interface Tally {
   bytes: number;
 }
 
+/** Largest piece handed to the socket at once, for a client that keeps up. */
+const MAX_PIECE = 1024 * 1024;
+/** A piece drained faster than this: the next may be twice as big. */
+const FAST_DRAIN_MS = 100;
+/** A piece took longer than this to drain: the next is half as big (not below MAX_SLICE). */
+const SLOW_DRAIN_MS = 5000;
+
 /**
  * Copies a download's bytes into the data connection: one listener pair per
  * transfer instead of a pipeline of stream stages (each stage costs objects, an
  * AbortController and a tick per chunk; for a 4 KB file the setup is most of
- * the work). Big chunks go out in pieces of at most MAX_SLICE, the next one only
- * once the socket drained, and are counted as they are handed over: the count
- * follows what the client takes, so a slow client is never taken for a stalled
- * one. Resolves once the socket flushed its last byte; rejects (and destroys
- * the source) when either side fails or the socket closes early.
+ * the work). Chunks go out in pieces, the next one only once the socket
+ * drained, and are counted as they are handed over: the count follows what the
+ * client takes, so the stall timer sees a slow client move. Pieces start at
+ * MAX_SLICE (128 KB: a few seconds even for a slow client) and double while
+ * the client drains them quickly, up to 1 MiB: handing 128 KB at a time costs
+ * a fast transfer about a quarter more CPU than 1 MiB writes (measured on
+ * loopback, plain and TLS). Resolves once the socket flushed its last byte;
+ * rejects (and destroys the source) when either side fails or the socket
+ * closes early.
  */
 export function sendTo(source: Readable, socket: Writable, tally: Tally): Promise<void> {
   return new Promise((resolve, reject) => {
     let rest: Buffer | undefined;
+    let size = MAX_SLICE;
+    let handedAt = 0;
     let ended = false;
     let settled = false;
     const done = (error?: Error | null) => {
@@ -41,10 +54,13 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
     /** Hands pieces of `rest` over until the socket pushes back; true when all went. */
     const flush = (): boolean => {
       while (rest) {
-        const piece = rest.length > MAX_SLICE ? rest.subarray(0, MAX_SLICE) : rest;
-        rest = piece === rest ? undefined : rest.subarray(MAX_SLICE);
+        const piece = rest.length > size ? rest.subarray(0, size) : rest;
+        rest = piece === rest ? undefined : rest.subarray(size);
         tally.bytes += piece.length;
-        if (!socket.write(piece)) return false;
+        if (!socket.write(piece)) {
+          handedAt = performance.now();
+          return false;
+        }
       }
       return true;
     };
@@ -54,6 +70,9 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
       if (!flush()) source.pause();
     };
     const onDrain = () => {
+      const took = performance.now() - handedAt;
+      if (took < FAST_DRAIN_MS) size = Math.min(size * 2, MAX_PIECE);
+      else if (took > SLOW_DRAIN_MS) size = Math.max(size / 2, MAX_SLICE);
       if (!flush()) return;
       if (ended) finish();
       else source.resume();
