@@ -86,13 +86,25 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
 
 async function* untilAbortedIterable<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
   const iterator = iterable[Symbol.asyncIterator]();
+  // One abort listener for the whole listing, not one per entry (a million-entry
+  // directory would add and remove a million listeners); it fails whichever
+  // entry is awaited. (Not Promise.race with one shared promise: every race
+  // would leave a reaction on it until the listing ends.)
+  let failWaiting: ((error: FtpError) => void) | undefined;
+  const onAbort = () => failWaiting?.(abortError(signal));
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
-      const next = await untilAborted(Promise.resolve(iterator.next()), signal);
+      if (signal.aborted) throw abortError(signal);
+      const next = await new Promise<IteratorResult<T>>((resolve, reject) => {
+        failWaiting = reject;
+        Promise.resolve(iterator.next()).then(resolve, reject);
+      });
       if (next.done) return;
       yield next.value;
     }
   } finally {
+    signal.removeEventListener('abort', onAbort);
     if (!signal.aborted) await iterator.return?.();
     else void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }

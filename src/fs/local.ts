@@ -209,24 +209,26 @@ export class LocalFileSystem implements FileSystem {
     return names;
   }
 
+  /** The batch's entries described; vanished ones, broken links and links leading out are left out. */
   private async statBatch(dir: string, names: string[], realRoot: string): Promise<FileStat[]> {
     const prefix = dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep;
-    const results = await Promise.all(
-      names.map(async (name) => {
-        const full = prefix + name;
-        try {
-          const link = await this.calls.lstat(full);
-          if (!link) return undefined; // vanished
-          if (!link.isSymbolicLink()) return describe(name, link);
-          const real = await this.calls.realpath(full);
-          if (!inside(real, realRoot)) return undefined;
-          return describe(name, await this.calls.stat(real));
-        } catch {
-          return undefined; // a broken link
-        }
-      }),
-    );
-    return results.filter((entry): entry is FileStat => entry !== undefined);
+    const all = await this.calls.lstatMany(names.map((name) => prefix + name));
+    const entries: FileStat[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const stats = all[i];
+      if (!stats) continue;
+      if (!stats.isSymbolicLink()) {
+        entries.push(describe(names[i]!, stats));
+        continue;
+      }
+      try {
+        const real = await this.calls.realpath(prefix + names[i]);
+        if (inside(real, realRoot)) entries.push(describe(names[i]!, await this.calls.stat(real)));
+      } catch {
+        // a broken link
+      }
+    }
+    return entries;
   }
 }
 
