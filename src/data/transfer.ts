@@ -128,7 +128,8 @@ async function carry(
   const { info } = transfer;
   session.transfer = transfer;
   session.resetTimer();
-  if (setup.handshakeInFlight) await settledWithin(setup.handshakeInFlight(), STARTED_HANDSHAKE_GRACE_MS);
+  const handshake = setup.handshakeInFlight?.();
+  if (handshake) await settledWithin(handshake, STARTED_HANDSHAKE_GRACE_MS);
   session.reply(ReplyCode.FileStatusOkay, info.opening);
   session.emit('transferStart', base);
 
