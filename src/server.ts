@@ -232,6 +232,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   private async startImplicitTls(session: Session): Promise<boolean> {
+    // Not a byte of the client's hello may reach the command reader while the engine is built.
+    session.pauseReading();
     let engine: TlsEngine;
     try {
       engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection, () => renewsTicket(session));
