@@ -46,6 +46,8 @@ function watch(client: FtpClient): void {
 export interface ClientOptions {
   host?: string;
   timeoutMs?: number;
+  /** A line sent as soon as the connection is up (the raw floor server's "HOLD"). */
+  hello?: string;
 }
 
 export interface TransferResult {
@@ -80,6 +82,7 @@ export class FtpClient {
   static async connect(port: number, options: ClientOptions = {}): Promise<FtpClient> {
     const socket = netConnect({ port, host: options.host ?? '127.0.0.1', noDelay: true });
     const client = new FtpClient(socket, options);
+    if (options.hello) client.send(options.hello);
     const greeting = await client.read();
     if (greeting.code !== 220) {
       client.destroy();

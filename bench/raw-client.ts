@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { FtpClient } from './ftp-client.js';
 
 /**
  * Client of bench/raw-pipe-server.mjs (the ceiling): the same socket handling
@@ -87,23 +88,12 @@ export async function rawUpload(port: number, name: string, size: number, chunk:
 }
 
 /**
- * An idle connection to the raw server that exchanged three lines, as an FTP
- * session does to log in (greeting, USER, PASS): the memory floor of Node.
+ * A connection to the raw server that exchanged three lines, as an FTP session
+ * does to log in (greeting, USER, PASS): the floor of a Node control connection.
  */
-export async function rawHold(port: number): Promise<{ destroy(): void }> {
-  const socket = open(port, false);
-  socket.on('error', () => undefined);
-  await settled(socket, 'connect');
-  let answers = 0;
-  await new Promise<void>((resolve, reject) => {
-    socket.on('data', (chunk: Buffer) => {
-      answers += chunk.toString('latin1').split('+').length - 1;
-      if (answers === 1) socket.write('USER x\r\n');
-      else if (answers === 2) socket.write('PASS y\r\n');
-      else if (answers >= 3) resolve();
-    });
-    socket.once('close', () => reject(new Error('raw server closed the connection')));
-    socket.write('HOLD\n');
-  });
-  return socket;
+export async function rawSession(port: number, timeoutMs: number): Promise<FtpClient> {
+  const client = await FtpClient.connect(port, { timeoutMs, hello: 'HOLD' });
+  await client.expect('USER x', 200);
+  await client.expect('PASS y', 200);
+  return client;
 }

@@ -4,8 +4,9 @@
 // A client sends one line, "RETR name", "STOR name" or "HOLD". RETR streams
 // the file to the socket and ends it; STOR answers "+" and then streams the
 // socket into the file, and answers "OK" once the file is closed (same chunk
-// size as ftpkit's LocalFileSystem, 1 MiB). HOLD keeps the connection and
-// answers "+" to every line: the memory floor of an idle Node connection.
+// size as ftpkit's LocalFileSystem, 1 MiB). HOLD keeps the connection,
+// answers "220 +" and then "200 +" to every line: the floor of a Node control
+// connection (NOOP round trip, memory of an idle session).
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,11 +29,14 @@ function serve(socket) {
     socket.pause();
     const [verb, name] = header.slice(0, end).trim().split(' ');
     if (verb === 'HOLD') {
-      // The memory floor: an idle connection that answers a line now and then,
-      // as an idle logged-in FTP session does, with nothing else around it.
-      socket.on('data', () => socket.write('+\n'));
+      // The floor of a control connection: every line gets a one-line reply
+      // (NOOP round trips), and an idle connection costs what Node's socket
+      // costs (memory per session), with nothing else around it.
+      socket.on('data', (chunk) => {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) socket.write('200 +\r\n');
+      });
       socket.resume();
-      socket.write('+\n');
+      socket.write('220 +\r\n');
       return;
     }
     const path = join(root, name);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rawHold } from '../raw-client.js';
+import { rawSession } from '../raw-client.js';
 import { treePss } from '../proc.js';
 import { countLabel } from '../scale.js';
 import { RAW } from '../servers.js';
@@ -31,7 +31,7 @@ export const memory: CaseDef = {
     const idle = ctx.server.usage().rssBytes;
     const idlePss = treePss(ctx.server.pid);
     const clients: { destroy(): void }[] = [];
-    const open = () => (ctx.server.name === RAW ? rawHold(ctx.server.port) : loginClient(ctx, false));
+    const open = () => (ctx.server.name === RAW ? rawSession(ctx.server.port, ctx.scale.timeoutMs) : loginClient(ctx, false));
     try {
       let next = 0;
       const opener = async () => {

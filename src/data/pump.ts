@@ -116,9 +116,15 @@ export class Intake extends Readable {
 
   private readonly onError = (error: Error) => this.destroy(error);
 
-  /** Closed without an end (destroyed, reset): the upload is incomplete. */
+  /**
+   * Closed without an end (destroyed, reset): the upload is incomplete. A TLS
+   * socket may close before it emits the 'end' it already reached; like
+   * `finished()`, an end reached with nothing left to read counts as the end.
+   */
   private readonly onClose = () => {
-    if (!this.ended && !this.destroyed) this.destroy(new Error('data connection closed before the upload ended'));
+    if (this.ended || this.destroyed) return;
+    if (reachedEnd(this.socket)) this.onEnd();
+    else this.destroy(new Error('data connection closed before the upload ended'));
   };
 
   override _read(): void {
@@ -133,6 +139,12 @@ export class Intake extends Readable {
     if (error) this.socket.destroy();
     callback(error);
   }
+}
+
+/** The readable side got its EOF and holds no unread bytes (what `finished()` looks at). */
+function reachedEnd(stream: Duplex): boolean {
+  const state = (stream as Duplex & { _readableState?: { ended?: boolean } })._readableState;
+  return stream.readableEnded || (state?.ended === true && stream.readableLength === 0);
 }
 
 /**

@@ -17,6 +17,7 @@ import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
 import { endGracefully } from '../net/linger.js';
+import { idleClock } from './idle-clock.js';
 import { LineReader } from './line-reader.js';
 import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
@@ -82,7 +83,11 @@ export class Session implements FtpSession {
   private seq = 0;
   private lastCode: number | undefined;
   private readonly lifetime = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
+  /**
+   * When the idle (or login) timeout ends this session, in ms since the epoch;
+   * Infinity while a transfer runs. The shared idle clock reads it.
+   */
+  deadline = Infinity;
   /** The login timeout counts from the connection (or REIN), not from the last command. */
   private loginDeadline: number;
   private readonly onData = (chunk: Buffer) => {
@@ -111,6 +116,8 @@ export class Session implements FtpSession {
     this.loginDeadline = Date.now() + server.options.timeouts.login;
     this.attach(socket);
     this.resetTimer();
+    const { login, idle } = server.options.timeouts;
+    idleClock.add(this, Math.min(login, idle));
   }
 
   /** Aborted when the session ends: for every storage and auth call. */
@@ -299,25 +306,23 @@ export class Session implements FtpSession {
     this.resetTimer();
   }
 
-  /** Restarts the idle (or login) timer; none runs while a transfer is active. */
+  /**
+   * Restarts the idle (or login) timeout; none runs while a transfer is active.
+   * Only a number changes: one shared clock watches every session's deadline.
+   */
   resetTimer(): void {
     if (this.closing) return;
-    const { login, idle } = this.server.options.timeouts;
-    // Before login the deadline is fixed: commands must not keep an anonymous connection alive.
-    const ms = this.user ? idle : Math.min(login, Math.max(0, this.loginDeadline - Date.now()));
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
     if (this.transfer) {
-      this.timer = undefined;
+      this.deadline = Infinity;
       return;
     }
-    this.timer = setTimeout(() => this.onTimeout(), ms);
-    this.timer.unref?.();
+    // Before login the deadline is fixed: commands must not keep an anonymous connection alive.
+    this.deadline = this.user ? Date.now() + this.server.options.timeouts.idle : this.loginDeadline;
   }
 
-  private onTimeout(): void {
-    if (this.transfer) return; // the transfer has its own stall check
+  /** @internal The idle clock found the deadline passed. */
+  expire(): void {
+    if (this.transfer || this.closing) return; // the transfer has its own stall check
     this.say(ReplyCode.ServiceNotAvailable, this.user ? 'idleTimeout' : 'loginTimeout');
     this.end('timeout');
   }
@@ -449,8 +454,7 @@ export class Session implements FtpSession {
   end(reason: string, transferReason?: AbortReason): void {
     if (this.closing) return;
     this.closing = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    idleClock.delete(this);
     this.transfer?.abort(transferReason ?? 'disconnect');
     this.closeDataSetup();
     this.lifetime.abort(new Error(`session closed: ${reason}`));
