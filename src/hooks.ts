@@ -3,7 +3,7 @@ import type { FtpSession } from './session/info.js';
 
 /** A reply a hook answers with instead of the server's own. */
 export interface HookReply {
-  /** A reply code from 100 to 599. */
+  /** A final reply code, 200 to 599 (a 1xx would leave the client waiting). */
   code: number;
   /** The text; CR/LF inside it can never start a second reply. */
   message: string;
@@ -144,37 +144,56 @@ export class HookRunner<U extends FtpUser = FtpUser> {
     return this.lists[name].length > 0;
   }
 
+  /** Runs the hooks of `name` in order. Never rejects: a failure is an outcome. */
   async run<K extends HookName>(name: K, ctx: Parameters<HookTypes<U>[K]>[0]): Promise<HookOutcome> {
     const observer = OBSERVERS.has(name);
     let failure: HookOutcome | undefined;
     // A copy: a hook that removes itself must not make the next one skipped.
     for (const fn of [...this.lists[name]] as ((ctx: unknown) => unknown)[]) {
-      let verdict: unknown;
+      let outcome: HookOutcome | undefined;
       try {
-        verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
+        const verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
+        outcome = observer ? undefined : readVerdict(name, verdict);
       } catch (error) {
         failure ??= { kind: 'failed', error };
         if (observer) continue;
         return failure;
       }
-      if (observer || !verdict || typeof verdict !== 'object') continue;
-      const v = verdict as Partial<HookReply> & { close?: boolean; keep?: boolean };
-      if (v.code !== undefined && !(Number.isInteger(v.code) && v.code >= 100 && v.code <= 599)) {
-        return { kind: 'failed', error: new TypeError(`hook ${name} returned an invalid reply code: ${String(v.code)}`) };
-      }
-      if (v.code !== undefined || v.message !== undefined || v.close) {
-        const message = v.message === undefined ? undefined : String(v.message);
-        return { kind: 'reply', code: v.code, message, close: v.close === true, keep: v.keep === true };
-      }
+      if (outcome) return outcome;
     }
     return failure ?? { kind: 'continue' };
   }
+}
+
+/**
+ * A hook's verdict, checked: host code may return anything, and what it
+ * returns ends up on the wire. A code must be a final reply (200-599: a 1xx
+ * would leave the client waiting for a reply that never comes), a message a
+ * string, and the flags booleans (`{ close: 'yes' }` once meant "no reply and
+ * no close": a client waiting forever). Anything else fails the hook (451,
+ * reported) rather than sending garbage. Throws for a malformed verdict
+ * (reading it may throw too: a getter, a Proxy).
+ */
+function readVerdict(name: string, verdict: unknown): HookOutcome | undefined {
+  if (!verdict || typeof verdict !== 'object') return undefined;
+  const { code, message, close, keep } = verdict as Record<string, unknown>;
+  for (const [flag, value] of [['close', close], ['keep', keep]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`hook ${name} returned an invalid ${flag} flag: ${String(value)}`);
+  }
+  if (code === undefined && message === undefined && close !== true) return undefined;
+  if (code !== undefined && !(typeof code === 'number' && Number.isInteger(code) && code >= 200 && code <= 599)) {
+    throw new TypeError(`hook ${name} returned an invalid reply code: ${String(code)}`);
+  }
+  if (message !== undefined && typeof message !== 'string') throw new TypeError(`hook ${name} returned a reply message that is not a string`);
+  return { kind: 'reply', code: code as number | undefined, message: message as string | undefined, close: close === true, keep: keep === true };
 }
 
 /** Rejects with a HookTimeoutError when `promise` takes longer than `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new HookTimeoutError(what, ms)), ms);
+    // A pending hook never keeps the host's process alive on its own.
+    timer.unref();
     promise.then(
       (value) => {
         clearTimeout(timer);

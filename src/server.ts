@@ -221,14 +221,21 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.sessionSet.add(session);
     this.log.debug('session', 'connected', { id, address: session.remoteAddress });
     session.emit('connection', {});
+    // Neither path may reject: a failure closes this session and is reported.
+    const failed = (error: unknown) => {
+      this.reportError(error, session);
+      session.end('greeting failed');
+    };
     if (!implicitTls) {
-      void this.greet(session);
+      this.greet(session).catch(failed);
       return;
     }
     // Implicit FTPS: the handshake comes before the greeting.
-    void this.startImplicitTls(session).then((secured) => {
-      if (secured && !session.closed) return this.greet(session);
-    });
+    this.startImplicitTls(session)
+      .then((secured) => {
+        if (secured && !session.closed) return this.greet(session);
+      })
+      .catch(failed);
   }
 
   private async startImplicitTls(session: Session): Promise<boolean> {

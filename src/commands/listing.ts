@@ -93,7 +93,9 @@ async function list(session: Session, command: string, path: string, format: For
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
     const counter = transfer.count();
-    await pipeline([Readable.from(render(session, dir, entries, format, transfer.signal)), counter, ...compressSteps(session), stream]);
+    const lines = Readable.from(render(session, dir, entries, format, transfer.signal));
+    lines.once('error', (error) => transfer.noteFailure('storage', error));
+    await pipeline([lines, counter, ...compressSteps(session), stream]);
   });
 }
 
