@@ -1,4 +1,5 @@
 import type { FtpUser } from './auth/types.js';
+import type { FileSystem } from './fs/types.js';
 import type { FtpSession } from './session/info.js';
 
 /** A reply a hook answers with instead of the server's own. */
@@ -30,9 +31,17 @@ export interface PostCommandHookContext<U extends FtpUser = FtpUser> extends Com
   code: number | undefined;
 }
 
+/**
+ * What `beforeUploadCommit` gets. It is also an `FsContext`, so a hook can read
+ * the stored file back to scan it: `await filesystem.read(path, { start: 0 }, ctx)`.
+ */
 export interface UploadCommitContext<U extends FtpUser = FtpUser> {
   session: FtpSession<U>;
   user: U;
+  /** The user's storage, as the session calls it. */
+  filesystem: FileSystem;
+  /** Fires when the session ends: stop scanning. */
+  signal: AbortSignal;
   /** STOR, APPE or STOU. */
   command: string;
   /** Virtual path of the stored file: read it through the user's filesystem to scan it. */

@@ -119,7 +119,17 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     throw error;
   }
   if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: transfer.bytes, offset: start, append });
+  const outcome = await session.server.hooks.run('beforeUploadCommit', {
+    session,
+    user,
+    filesystem: session.fs!,
+    signal: session.signal,
+    command: transfer.info.command,
+    path,
+    bytes: transfer.bytes,
+    offset: start,
+    append,
+  });
   if (outcome.kind === 'continue') return;
   if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
   const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
