@@ -77,9 +77,6 @@ export type PostCommandHook<U extends FtpUser = FtpUser> = (ctx: PostCommandHook
 export type UploadCommitHook<U extends FtpUser = FtpUser> = (ctx: UploadCommitContext<U>) => Verdict<UploadVerdict>;
 export type DisconnectHook<U extends FtpUser = FtpUser> = (ctx: ConnectHookContext<U>) => void | Promise<void>;
 
-/** @deprecated Use the verdict type of the hook (ConnectVerdict, CommandVerdict, UploadVerdict). */
-export type HookVerdict = Verdict<Partial<HookReply> & { close?: boolean; keep?: boolean }>;
-
 export interface HookTypes<U extends FtpUser = FtpUser> {
   /** Before the greeting; may refuse the connection. */
   onConnect: ConnectHook<U>;

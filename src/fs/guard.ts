@@ -34,13 +34,15 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
   if (existing) return existing;
   const methods = new Map<PropertyKey, unknown>();
   const proxy = new Proxy(fs, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      const at = typeof key === 'string' ? CONTEXT_ARGUMENT[key] : undefined;
-      if (at === undefined || typeof value !== 'function') return value;
-      let wrapped = methods.get(key);
-      if (!wrapped || (wrapped as { inner?: unknown }).inner !== value) {
-        wrapped = Object.assign(callUntilAborted(target, value as (...args: unknown[]) => unknown, at, key === 'list'), { inner: value });
+    get(target, key) {
+      // The backend itself is `this` for everything (classes with #private fields work).
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      let wrapped = methods.get(key) as { inner?: unknown } | undefined;
+      if (wrapped?.inner !== value) {
+        const at = typeof key === 'string' && Object.hasOwn(CONTEXT_ARGUMENT, key) ? CONTEXT_ARGUMENT[key] : undefined;
+        const call = value as (...args: unknown[]) => unknown;
+        wrapped = Object.assign(at === undefined ? call.bind(target) : callUntilAborted(target, call, at, key === 'list'), { inner: value });
         methods.set(key, wrapped);
       }
       return wrapped;
