@@ -97,6 +97,9 @@ export class Intake extends Readable {
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    // An empty upload may have ended before the transfer took the socket (a
+    // TLS data connection whose client closed right after its handshake).
+    if (socket.readableEnded) queueMicrotask(this.onEnd);
   }
 
   private readonly onData = (chunk: Buffer) => {
