@@ -115,6 +115,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     if (counter.errored) throw counter.errored;
     await uploadConsumed(source);
   } catch (error) {
+    guard.discard();
     if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
     throw error;
   }
@@ -138,7 +139,10 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
       ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
       : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
   transfer.fail('rejected', refusal);
-  if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  if (outcome.kind === 'failed' || !outcome.keep) {
+    guard.discard();
+    await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  }
   throw refusal;
 }
 
