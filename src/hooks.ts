@@ -1,9 +1,10 @@
 import type { FtpUser } from './auth/types.js';
+import type { FileSystem } from './fs/types.js';
 import type { FtpSession } from './session/info.js';
 
 /** A reply a hook answers with instead of the server's own. */
 export interface HookReply {
-  /** A reply code from 100 to 599. */
+  /** A final reply code, 200 to 599 (a 1xx would leave the client waiting). */
   code: number;
   /** The text; CR/LF inside it can never start a second reply. */
   message: string;
@@ -30,9 +31,17 @@ export interface PostCommandHookContext<U extends FtpUser = FtpUser> extends Com
   code: number | undefined;
 }
 
+/**
+ * What `beforeUploadCommit` gets. It is also an `FsContext`, so a hook can read
+ * the stored file back to scan it: `await filesystem.read(path, { start: 0 }, ctx)`.
+ */
 export interface UploadCommitContext<U extends FtpUser = FtpUser> {
   session: FtpSession<U>;
   user: U;
+  /** The user's storage, as the session calls it. */
+  filesystem: FileSystem;
+  /** Fires when the session ends: stop scanning. */
+  signal: AbortSignal;
   /** STOR, APPE or STOU. */
   command: string;
   /** Virtual path of the stored file: read it through the user's filesystem to scan it. */
@@ -67,9 +76,6 @@ export type PreCommandHook<U extends FtpUser = FtpUser> = (ctx: CommandHookConte
 export type PostCommandHook<U extends FtpUser = FtpUser> = (ctx: PostCommandHookContext<U>) => void | Promise<void>;
 export type UploadCommitHook<U extends FtpUser = FtpUser> = (ctx: UploadCommitContext<U>) => Verdict<UploadVerdict>;
 export type DisconnectHook<U extends FtpUser = FtpUser> = (ctx: ConnectHookContext<U>) => void | Promise<void>;
-
-/** @deprecated Use the verdict type of the hook (ConnectVerdict, CommandVerdict, UploadVerdict). */
-export type HookVerdict = Verdict<Partial<HookReply> & { close?: boolean; keep?: boolean }>;
 
 export interface HookTypes<U extends FtpUser = FtpUser> {
   /** Before the greeting; may refuse the connection. */
@@ -144,37 +150,56 @@ export class HookRunner<U extends FtpUser = FtpUser> {
     return this.lists[name].length > 0;
   }
 
+  /** Runs the hooks of `name` in order. Never rejects: a failure is an outcome. */
   async run<K extends HookName>(name: K, ctx: Parameters<HookTypes<U>[K]>[0]): Promise<HookOutcome> {
     const observer = OBSERVERS.has(name);
     let failure: HookOutcome | undefined;
     // A copy: a hook that removes itself must not make the next one skipped.
     for (const fn of [...this.lists[name]] as ((ctx: unknown) => unknown)[]) {
-      let verdict: unknown;
+      let outcome: HookOutcome | undefined;
       try {
-        verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
+        const verdict = await withTimeout(Promise.resolve().then(() => fn(ctx)), this.timeoutMs(), name);
+        outcome = observer ? undefined : readVerdict(name, verdict);
       } catch (error) {
         failure ??= { kind: 'failed', error };
         if (observer) continue;
         return failure;
       }
-      if (observer || !verdict || typeof verdict !== 'object') continue;
-      const v = verdict as Partial<HookReply> & { close?: boolean; keep?: boolean };
-      if (v.code !== undefined && !(Number.isInteger(v.code) && v.code >= 100 && v.code <= 599)) {
-        return { kind: 'failed', error: new TypeError(`hook ${name} returned an invalid reply code: ${String(v.code)}`) };
-      }
-      if (v.code !== undefined || v.message !== undefined || v.close) {
-        const message = v.message === undefined ? undefined : String(v.message);
-        return { kind: 'reply', code: v.code, message, close: v.close === true, keep: v.keep === true };
-      }
+      if (outcome) return outcome;
     }
     return failure ?? { kind: 'continue' };
   }
+}
+
+/**
+ * A hook's verdict, checked: host code may return anything, and what it
+ * returns ends up on the wire. A code must be a final reply (200-599: a 1xx
+ * would leave the client waiting for a reply that never comes), a message a
+ * string, and the flags booleans (`{ close: 'yes' }` once meant "no reply and
+ * no close": a client waiting forever). Anything else fails the hook (451,
+ * reported) rather than sending garbage. Throws for a malformed verdict
+ * (reading it may throw too: a getter, a Proxy).
+ */
+function readVerdict(name: string, verdict: unknown): HookOutcome | undefined {
+  if (!verdict || typeof verdict !== 'object') return undefined;
+  const { code, message, close, keep } = verdict as Record<string, unknown>;
+  for (const [flag, value] of [['close', close], ['keep', keep]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`hook ${name} returned an invalid ${flag} flag: ${String(value)}`);
+  }
+  if (code === undefined && message === undefined && close !== true) return undefined;
+  if (code !== undefined && !(typeof code === 'number' && Number.isInteger(code) && code >= 200 && code <= 599)) {
+    throw new TypeError(`hook ${name} returned an invalid reply code: ${String(code)}`);
+  }
+  if (message !== undefined && typeof message !== 'string') throw new TypeError(`hook ${name} returned a reply message that is not a string`);
+  return { kind: 'reply', code: code as number | undefined, message: message as string | undefined, close: close === true, keep: keep === true };
 }
 
 /** Rejects with a HookTimeoutError when `promise` takes longer than `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new HookTimeoutError(what, ms)), ms);
+    // A pending hook never keeps the host's process alive on its own.
+    timer.unref();
     promise.then(
       (value) => {
         clearTimeout(timer);

@@ -197,6 +197,17 @@ export function resolveOptions<U extends FtpUser>(options: FtpServerOptions<U>):
     options.maxLineLength === undefined || (Number.isInteger(options.maxLineLength) && options.maxLineLength >= 512),
     'maxLineLength must be an integer of at least 512',
   );
+  // Texts end up on the wire from timers and error paths: a non-string would throw there.
+  const texts = [options.messages, ...Object.values(options.languages ?? {})];
+  check(
+    texts.every((m) => m === undefined || (typeof m === 'object' && m !== null && Object.values(m).every((v) => v === undefined || typeof v === 'string'))),
+    'messages and languages must map names or codes to strings',
+  );
+  const greeting = options.greeting as unknown;
+  check(
+    greeting === undefined || typeof greeting === 'string' || (Array.isArray(greeting) && greeting.every((line) => typeof line === 'string')),
+    'greeting must be a string or a list of lines',
+  );
   const limits = resolveLimitOptions(options, problems);
   const security = resolveSecurityOptions(options, problems);
   const extensions = resolveExtensionOptions(options, problems);

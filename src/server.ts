@@ -106,9 +106,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    * their first byte, and data connections are protected from the start.
    * Needs the `tls` option. Resolves with the bound address.
    */
-  async listenImplicitTls(port = 990, host: string = this.options.host): Promise<AddressInfo> {
+  async listenImplicitTls(port?: number, host: string = this.options.host): Promise<AddressInfo> {
     if (!this.options.tls) throw new Error('listenImplicitTls needs the tls option (certificate and key)');
-    return this.listenOn(port, host, true);
+    return this.listenOn(port ?? this.options.tls.implicitPort ?? 990, host, true);
   }
 
   private async listenOn(port: number, host: string, implicitTls: boolean): Promise<AddressInfo> {
@@ -221,17 +221,26 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.sessionSet.add(session);
     this.log.debug('session', 'connected', { id, address: session.remoteAddress });
     session.emit('connection', {});
+    // Neither path may reject: a failure closes this session and is reported.
+    const failed = (error: unknown) => {
+      this.reportError(error, session);
+      session.end('greeting failed');
+    };
     if (!implicitTls) {
-      void this.greet(session);
+      this.greet(session).catch(failed);
       return;
     }
     // Implicit FTPS: the handshake comes before the greeting.
-    void this.startImplicitTls(session).then((secured) => {
-      if (secured && !session.closed) return this.greet(session);
-    });
+    this.startImplicitTls(session)
+      .then((secured) => {
+        if (secured && !session.closed) return this.greet(session);
+      })
+      .catch(failed);
   }
 
   private async startImplicitTls(session: Session): Promise<boolean> {
+    // Not a byte of the client's hello may reach the command reader while the engine is built.
+    session.pauseReading();
     let engine: TlsEngine;
     try {
       engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection, () => renewsTicket(session));

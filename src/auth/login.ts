@@ -68,7 +68,12 @@ export async function authenticateSession(session: Session, username: string, pa
     session.signal.removeEventListener('abort', onEnd);
   }
   if (user === null || user === undefined || user === false) return { ok: false, reason: 'bad-credentials' };
-  const problem = userProblem(user);
+  let problem: string | undefined;
+  try {
+    problem = userProblem(user);
+  } catch (error) {
+    problem = `reading it threw (${error instanceof Error ? error.message : String(error)})`; // a getter or a Proxy
+  }
   if (problem) {
     session.server.reportError(new TypeError(`authenticate returned an unusable user: ${problem}`), session);
     return { ok: false, reason: 'auth-error' };

@@ -1,3 +1,4 @@
+import { resolvePath } from '../session/paths.js';
 import { ALL_PERMISSIONS, type FtpUser } from './types.js';
 
 const REQUIRED_FS_METHODS = ['stat', 'list', 'read', 'write', 'delete', 'mkdir', 'rmdir', 'rename'] as const;
@@ -15,6 +16,7 @@ export function userProblem(user: unknown): string | undefined {
   for (const key of ['root', 'home', 'loginMessage', 'quitMessage'] as const) {
     if (u[key] !== undefined && typeof u[key] !== 'string') return `${key} must be a string`;
   }
+  if (typeof u.home === 'string' && !resolvable(u.home)) return 'home must be a valid path';
   const p = u.permissions;
   const knownPermission = (x: unknown) => (ALL_PERMISSIONS as readonly unknown[]).includes(x);
   if (p !== undefined && p !== 'all' && p !== 'read-only' && !(Array.isArray(p) && p.every(knownPermission))) {
@@ -28,4 +30,14 @@ export function userProblem(user: unknown): string | undefined {
     return `filesystem must implement ${REQUIRED_FS_METHODS.join(', ')}`;
   }
   return undefined;
+}
+
+/** Whether a path can be resolved at all (no NUL, CR or LF, not too long). */
+function resolvable(path: string): boolean {
+  try {
+    resolvePath('/', path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -107,6 +107,7 @@ async function list(session: Session, command: string, path: string, format: For
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
     const lines = Readable.from(render(session, dir, entries, format, transfer.signal));
+    lines.once('error', (error) => transfer.noteFailure('storage', error));
     const compress = compressSteps(session);
     if (compress.length === 0 && !transfer.throttle) return sendTo(lines, stream, transfer.tally);
     await pipeline([lines, transfer.count(), ...compress, stream]);

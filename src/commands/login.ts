@@ -72,9 +72,11 @@ export const PASS = command({
       if (refusal.close) session.end('login refused');
       return;
     }
+    // Everything that can fail comes before the session counts as logged in.
+    const home = user.home ? session.resolve(user.home) : '/';
     session.user = user;
     session.fs = filesystem;
-    session.cwd = user.home ? session.resolve(user.home) : '/';
+    session.cwd = home;
     session.server.sessionLoggedIn(session, user);
     session.emit('login', { user });
     session.reply(ReplyCode.UserLoggedIn, user.loginMessage ?? session.t('loginOk', { user: user.username }));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable, pipeline, type Duplex } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { FromNetworkLineEndings, ToNetworkLineEndings } from '../data/ascii.js';
 import { sliceChunks, type ChunkCheck } from '../data/byte-counter.js';
@@ -69,6 +70,7 @@ export const RETR = command({
       const what = `${baseName(path)} (${length} bytes)`;
       await runTransfer(session, { direction: 'download', command: 'RETR', path, offset, opening: session.t('openingData', { type: modeName(session), what }) }, async (stream, transfer) => {
         const steps: NodeJS.ReadWriteStream[] = session.type === 'A' ? [new ToNetworkLineEndings()] : [];
+        source.once('error', (error) => transfer.noteFailure('storage', error));
         const compress = compressSteps(session);
         // The common case (binary, stream mode, whole file, no rate limit) needs no stream stage at all.
         if (steps.length === 0 && compress.length === 0 && !range && !transfer.throttle) return sendTo(source, stream, transfer.tally);
@@ -103,18 +105,32 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
   // directly; conversions and throttling need their stream stages.
   const direct = steps.length === 0 && !transfer.throttle;
   const counter = direct ? new Intake(stream, transfer.tally, limit) : transfer.count(limit);
+  // Storage that fails while reading the upload errors this stream first.
+  counter.once('error', (error) => transfer.noteFailure('storage', error));
   const source = direct ? counter : (pipeline([stream, new ConfirmedEnd(stream), ...steps, counter], () => undefined) as unknown as Readable);
   // The transfer's signal also fires when the session ends (the session aborts its transfer).
   const ctx = session.fsContext(transfer.signal);
   try {
     await session.fs!.write(path, source, { start, append }, ctx);
     if (counter.errored) throw counter.errored;
+    await uploadConsumed(source);
   } catch (error) {
+    guard.discard();
     if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
     throw error;
   }
   if (!session.server.hooks.has('beforeUploadCommit')) return;
-  const outcome = await session.server.hooks.run('beforeUploadCommit', { session, user, command: transfer.info.command, path, bytes: transfer.bytes, offset: start, append });
+  const outcome = await session.server.hooks.run('beforeUploadCommit', {
+    session,
+    user,
+    filesystem: session.fs!,
+    signal: session.signal,
+    command: transfer.info.command,
+    path,
+    bytes: transfer.bytes,
+    offset: start,
+    append,
+  });
   if (outcome.kind === 'continue') return;
   if (outcome.kind === 'failed') session.server.reportError(outcome.error, session);
   const code = outcome.kind === 'reply' && outcome.code !== undefined && outcome.code >= 400 ? outcome.code : ReplyCode.FileUnavailable;
@@ -123,8 +139,22 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
       ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
       : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
   transfer.fail('rejected', refusal);
-  if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  if (outcome.kind === 'failed' || !outcome.keep) {
+    guard.discard();
+    await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  }
   throw refusal;
+}
+
+/**
+ * 226 promises the client that every byte it sent is stored. A backend whose
+ * write() resolved without reading the upload to its end (the contract says it
+ * must not) would have that promise broken silently: fail the upload instead.
+ */
+async function uploadConsumed(source: Readable): Promise<void> {
+  // The last chunk may have been read with 'end' still a tick away.
+  if (!source.readableEnded) await setImmediate();
+  if (!source.readableEnded) throw new Error('filesystem write() resolved before reading the whole upload');
 }
 
 /**

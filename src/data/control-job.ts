@@ -1,7 +1,7 @@
 import { errorToReply } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
-import { Transfer } from './transfer.js';
+import { Transfer, watchProgress } from './transfer.js';
 
 /**
  * Runs a long command that works on the control connection only (HASH and the
@@ -17,8 +17,8 @@ export async function runControlJob(
   work: (job: Transfer) => Promise<void>,
 ): Promise<void> {
   const job = new Transfer({ direction: 'download', command: info.command, path: info.path, offset: 0, opening: '' });
-  session.transfer = job;
-  session.resetTimer();
+  session.startTransfer(job);
+  const watch = watchProgress(session, job);
   try {
     const running = work(job);
     running.catch(() => undefined); // settled below, or abandoned after an abort
@@ -32,6 +32,7 @@ export async function runControlJob(
       session.reply(code, text);
     }
   } finally {
+    clearInterval(watch);
     job.finish();
     session.transferFinished();
   }

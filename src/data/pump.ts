@@ -82,7 +82,7 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
       ended = true;
       if (!rest) finish();
     };
-    const onClose = () => done(new Error('data connection closed before the transfer ended'));
+    const onClose = () => done(prematureClose('data connection closed before the transfer ended'));
     source.on('data', onData);
     source.on('end', onEnd);
     source.on('error', done);
@@ -116,6 +116,9 @@ export class Intake extends Readable {
     socket.on('end', this.onEnd);
     socket.on('error', this.onError);
     socket.on('close', this.onClose);
+    // An empty upload may have ended before the transfer took the socket (a
+    // TLS data connection whose client closed right after its handshake).
+    if (socket.readableEnded) queueMicrotask(this.onEnd);
   }
 
   private readonly onData = (chunk: Buffer) => {
@@ -140,7 +143,7 @@ export class Intake extends Readable {
   private readonly onClose = () => {
     if (this.ended || this.destroyed) return;
     if (reachedEnd(this.socket)) this.onEnd();
-    else this.destroy(new Error('data connection closed before the upload ended'));
+    else this.destroy(prematureClose('data connection closed before the upload ended'));
   };
 
   override _read(): void {
@@ -155,6 +158,11 @@ export class Intake extends Readable {
     if (error) this.socket.destroy();
     callback(error);
   }
+}
+
+/** The error of a connection that closed too early, coded as Node codes it (it is the client's doing, not storage's). */
+function prematureClose(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
 }
 
 /** The readable side got its EOF and holds no unread bytes (what `finished()` looks at). */

@@ -39,6 +39,7 @@ export class Transfer {
   failureError: unknown;
   private readonly controller = new AbortController();
   private counter: ByteCounter | undefined;
+  private failedFirst: 'data' | 'storage' | undefined;
   /** Bytes counted without a stream stage (see `sendTo`, `Intake`). */
   readonly tally: Tally = { bytes: 0 };
   private settle!: () => void;
@@ -71,6 +72,22 @@ export class Transfer {
       this.failureError = error;
     }
     return error;
+  }
+
+  /**
+   * Which side failed first: the data connection (the client went away: 426)
+   * or storage (a local error: its own reply, and the host is told). Whichever
+   * fails first tears the other down, so only the first one says what happened.
+   */
+  noteFailure(side: 'data' | 'storage', error?: unknown): void {
+    // A premature close or a reset on the storage side was put there by the
+    // teardown of a data connection that ended first (it may have just finished).
+    if (side === 'storage' && isConnectionError(error)) return;
+    this.failedFirst ??= side;
+  }
+
+  get storageFailedFirst(): boolean {
+    return this.failedFirst === 'storage';
   }
 
   abort(reason: AbortReason): void {
@@ -126,9 +143,9 @@ async function carry(
 ): Promise<void> {
   const { options } = session.server;
   const { info } = transfer;
-  session.transfer = transfer;
-  session.resetTimer();
-  if (setup.handshakeInFlight) await settledWithin(setup.handshakeInFlight(), STARTED_HANDSHAKE_GRACE_MS);
+  session.startTransfer(transfer);
+  const handshake = setup.handshakeInFlight?.();
+  if (handshake) await settledWithin(handshake, STARTED_HANDSHAKE_GRACE_MS);
   session.reply(ReplyCode.FileStatusOkay, info.opening);
   session.emit('transferStart', base);
 
@@ -138,9 +155,13 @@ async function carry(
   try {
     stream = await setup.open(options.timeouts.dataConnection, transfer.signal);
     const data = stream;
-    data.on('error', () => (dataBroken = true));
+    const broken = () => {
+      dataBroken = true;
+      transfer.noteFailure('data');
+    };
+    data.on('error', broken);
     data.on('close', () => {
-      if (!data.writableFinished && info.direction !== 'upload') dataBroken = true;
+      if (!data.writableFinished && info.direction !== 'upload') broken();
     });
     const destroy = () => data.destroy();
     transfer.signal.addEventListener('abort', destroy, { once: true });
@@ -154,6 +175,8 @@ async function carry(
   } catch (error) {
     // Stream errors can reject the pipeline before the socket's own events ran.
     if (isConnectionError(error)) dataBroken = true;
+    // Storage that failed first tore the data connection down itself: that is not the client leaving.
+    if (transfer.storageFailedFirst) dataBroken = false;
     let reason: AbortReason;
     let code: number;
     if (error instanceof DataConnectionError && !transfer.reason) {
@@ -221,10 +244,12 @@ function aborted(signal: AbortSignal): Promise<never> {
 
 /**
  * One timer per transfer (never one per chunk): emits progress at most once
- * per `progress.intervalMs` and only after `progress.bytes` more bytes moved,
- * and aborts a transfer whose bytes stopped moving for the stall timeout.
+ * per `progress.intervalMs` and only after `progress.bytes` more bytes moved
+ * (when given the event fields), and aborts a transfer whose bytes stopped
+ * moving for the stall timeout. Long control jobs (HASH) are watched the same
+ * way, so storage that hangs can never hold a session forever.
  */
-function watchProgress(session: Session, transfer: Transfer, base: TransferBase): NodeJS.Timeout {
+export function watchProgress(session: Session, transfer: Transfer, base?: TransferBase): NodeJS.Timeout {
   const { timeouts, progress } = session.server.options;
   const stalled = timeouts.stalledTransfer;
   const period = Math.max(10, Math.min(progress.intervalMs, Math.max(50, stalled / 4), 1000));
@@ -243,7 +268,7 @@ function watchProgress(session: Session, transfer: Transfer, base: TransferBase)
       transfer.abort('timeout');
       return;
     }
-    if (bytes - reportedBytes >= step && now - reportedAt >= progress.intervalMs) {
+    if (base && bytes - reportedBytes >= step && now - reportedAt >= progress.intervalMs) {
       reportedBytes = bytes;
       reportedAt = now;
       session.emit('transferProgress', { ...base, bytes, durationMs: now - transfer.startedAt });

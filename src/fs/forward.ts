@@ -29,3 +29,17 @@ export function forwardOptional(
     });
   }
 }
+
+/**
+ * Base of the wrappers: declares the optional methods so TypeScript knows
+ * them, without defining any (a declared field emits nothing). Each wrapper's
+ * constructor then defines exactly those its inner filesystem has.
+ */
+export abstract class OptionalMethods {
+  declare setModifiedTime?: NonNullable<FileSystem['setModifiedTime']>;
+  declare setCreatedTime?: NonNullable<FileSystem['setCreatedTime']>;
+  declare chmod?: NonNullable<FileSystem['chmod']>;
+  declare hash?: NonNullable<FileSystem['hash']>;
+  declare availableSpace?: NonNullable<FileSystem['availableSpace']>;
+  declare usedSpace?: NonNullable<FileSystem['usedSpace']>;
+}

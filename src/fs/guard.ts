@@ -34,13 +34,15 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
   if (existing) return existing;
   const methods = new Map<PropertyKey, unknown>();
   const proxy = new Proxy(fs, {
-    get(target, key, receiver) {
-      const value: unknown = Reflect.get(target, key, receiver);
-      const at = typeof key === 'string' ? CONTEXT_ARGUMENT[key] : undefined;
-      if (at === undefined || typeof value !== 'function') return value;
-      let wrapped = methods.get(key);
-      if (!wrapped || (wrapped as { inner?: unknown }).inner !== value) {
-        wrapped = Object.assign(callUntilAborted(target, value as (...args: unknown[]) => unknown, at, key === 'list'), { inner: value });
+    get(target, key) {
+      // The backend itself is `this` for everything (classes with #private fields work).
+      const value: unknown = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      let wrapped = methods.get(key) as { inner?: unknown } | undefined;
+      if (wrapped?.inner !== value) {
+        const at = typeof key === 'string' && Object.hasOwn(CONTEXT_ARGUMENT, key) ? CONTEXT_ARGUMENT[key] : undefined;
+        const call = value as (...args: unknown[]) => unknown;
+        wrapped = Object.assign(at === undefined ? call.bind(target) : callUntilAborted(target, call, at), { inner: value });
         methods.set(key, wrapped);
       }
       return wrapped;
@@ -50,15 +52,16 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
   return proxy;
 }
 
-function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number, streams: boolean) {
+function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {
   return function (...args: unknown[]): unknown {
     const signal = (args[at] as FsContext | undefined)?.signal;
     if (!signal) return method.apply(target, args);
     if (signal.aborted) return Promise.reject(abortError(signal));
     const result = method.apply(target, args);
-    // A listing may be (a promise of) an async iterable: checked between entries too.
-    const entries = (value: unknown) => (streams && isAsyncIterable(value) ? untilAbortedIterable(value, signal) : value);
-    return isPromise(result) ? untilAborted(result, signal).then(entries) : entries(result);
+    // The entries of a listing are not raced one by one (a million of them
+    // would pay for it): listings run inside a transfer, whose own race
+    // against the abort signal already frees the session.
+    return isPromise(result) ? untilAborted(result, signal) : result;
   };
 }
 
@@ -84,40 +87,10 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
   });
 }
 
-async function* untilAbortedIterable<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  // One abort listener for the whole listing, not one per entry (a million-entry
-  // directory would add and remove a million listeners); it fails whichever
-  // entry is awaited. (Not Promise.race with one shared promise: every race
-  // would leave a reaction on it until the listing ends.)
-  let failWaiting: ((error: FtpError) => void) | undefined;
-  const onAbort = () => failWaiting?.(abortError(signal));
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    for (;;) {
-      if (signal.aborted) throw abortError(signal);
-      const next = await new Promise<IteratorResult<T>>((resolve, reject) => {
-        failWaiting = reject;
-        Promise.resolve(iterator.next()).then(resolve, reject);
-      });
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    if (!signal.aborted) await iterator.return?.();
-    else void Promise.resolve(iterator.return?.()).catch(() => undefined);
-  }
-}
-
 function abortError(signal: AbortSignal): FtpError {
   return new FtpError('aborted', undefined, { cause: signal.reason });
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as Promise<unknown> | undefined)?.then === 'function';
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof (value as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator] === 'function' && !isPromise(value);
 }

@@ -121,7 +121,8 @@ export class MemoryFileSystem implements FileSystem {
     if (!node) throw new FtpError('not-found');
     const target = this.directory(parentPath(to));
     const existing = target.children.get(baseName(to));
-    if (existing?.type === 'directory' && (node.type !== 'directory' || existing.children.size > 0)) {
+    // As rename(2): a file may replace a file, a directory an empty directory.
+    if (existing && (existing.type !== node.type || (existing.type === 'directory' && existing.children.size > 0))) {
       throw new FtpError('exists');
     }
     source.children.delete(baseName(from));

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { FtpError } from '../errors.js';
 import { baseName, isWithin, resolvePath } from '../session/paths.js';
-import { PATH_METHODS, type PathMethod } from './forward.js';
+import { PATH_METHODS, type PathMethod, OptionalMethods } from './forward.js';
 import type { FileStat, FileSystem, FsContext, OptionalFsMethod, ReadOptions, WriteOptions, WriteResult } from './types.js';
 
 /** One filesystem mounted at a folder of the tree. */
@@ -29,16 +29,11 @@ interface Located {
  * An optional method is present when any mount has it; on a path whose mount
  * lacks it the answer is 502. `usedSpace` is present when every mount has it.
  */
-export class MountFileSystem implements FileSystem {
+export class MountFileSystem extends OptionalMethods implements FileSystem {
   readonly mounts: readonly Mount[];
-  declare setModifiedTime?: NonNullable<FileSystem['setModifiedTime']>;
-  declare setCreatedTime?: NonNullable<FileSystem['setCreatedTime']>;
-  declare chmod?: NonNullable<FileSystem['chmod']>;
-  declare hash?: NonNullable<FileSystem['hash']>;
-  declare availableSpace?: NonNullable<FileSystem['availableSpace']>;
-  declare usedSpace?: NonNullable<FileSystem['usedSpace']>;
 
   constructor(mounts: Readonly<Record<string, FileSystem>> | readonly Mount[]) {
+    super();
     const list = Array.isArray(mounts) ? mounts : Object.entries(mounts as Record<string, FileSystem>).map(([path, filesystem]) => ({ path, filesystem }));
     const seen = new Set<string>();
     this.mounts = list

@@ -1,5 +1,5 @@
 import { FtpError } from '../errors.js';
-import { forwardOptional } from './forward.js';
+import { forwardOptional, OptionalMethods } from './forward.js';
 import type { FileStat, FileSystem, FsContext, ReadOptions } from './types.js';
 import type { Readable } from 'node:stream';
 
@@ -11,12 +11,9 @@ import type { Readable } from 'node:stream';
  * Compose it: `readOnly(new LocalFileSystem('/srv/archive'))`, or as one mount
  * of a `MountFileSystem`.
  */
-export class ReadOnlyFileSystem implements FileSystem {
-  declare hash?: NonNullable<FileSystem['hash']>;
-  declare availableSpace?: NonNullable<FileSystem['availableSpace']>;
-  declare usedSpace?: NonNullable<FileSystem['usedSpace']>;
-
+export class ReadOnlyFileSystem extends OptionalMethods implements FileSystem {
   constructor(readonly inner: FileSystem) {
+    super();
     forwardOptional(this, inner, ['hash', 'availableSpace', 'usedSpace']);
   }
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { FtpError } from '../errors.js';
 import { baseName, resolvePath } from '../session/paths.js';
-import { PATH_METHODS, forwardOptional } from './forward.js';
+import { PATH_METHODS, forwardOptional, OptionalMethods } from './forward.js';
 import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions, WriteResult } from './types.js';
 
 /**
@@ -12,20 +12,15 @@ import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions, WriteR
  * filesystem has them (`usedSpace` only for the whole tree: a sub-folder's
  * usage is measured by a walk).
  */
-export class RootedFileSystem implements FileSystem {
+export class RootedFileSystem extends OptionalMethods implements FileSystem {
   /** The folder of `inner` that is "/" here, normalized. */
   readonly folder: string;
-  declare setModifiedTime?: NonNullable<FileSystem['setModifiedTime']>;
-  declare setCreatedTime?: NonNullable<FileSystem['setCreatedTime']>;
-  declare chmod?: NonNullable<FileSystem['chmod']>;
-  declare hash?: NonNullable<FileSystem['hash']>;
-  declare availableSpace?: NonNullable<FileSystem['availableSpace']>;
-  declare usedSpace?: NonNullable<FileSystem['usedSpace']>;
 
   constructor(
     readonly inner: FileSystem,
     folder: string,
   ) {
+    super();
     this.folder = resolvePath('/', folder);
     forwardOptional(this, inner, PATH_METHODS, (method, _name, [path, ...rest]) => method.call(inner, this.inside(path as string), ...rest));
     if (this.folder === '/') forwardOptional(this, inner, ['usedSpace']);

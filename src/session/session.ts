@@ -90,10 +90,19 @@ export class Session implements FtpSession {
   deadline = Infinity;
   /** The login timeout counts from the connection (or REIN), not from the last command. */
   private loginDeadline: number;
+  /** Commands answered while a transfer runs (ABOR, STAT...), one after another, in arrival order. */
+  private urgent: Promise<void> = Promise.resolve();
+  /** Reading is paused because the queue is full. */
+  private queueFull = false;
   private readonly onData = (chunk: Buffer) => {
-    this.reader.push(chunk);
-    // A line that never ends is never reported as too long: catch it while it grows.
-    if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+    // Anything thrown here would be an uncaught exception in the host process.
+    try {
+      this.reader.push(chunk);
+      // A line that never ends is never reported as too long: catch it while it grows.
+      if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+    } catch (error) {
+      this.failed(error);
+    }
   };
 
   constructor(
@@ -264,6 +273,20 @@ export class Session implements FtpSession {
     this.sayGoodbye();
   }
 
+  /**
+   * Marks the start of a transfer (or a long control job): the idle timer stops,
+   * and ABOR, STAT, NOOP or QUIT that the client pipelined right behind the
+   * command now take effect, as if they had arrived during the transfer. An
+   * ABOR sent in the same packet as RETR must stop that RETR, not wait for it.
+   */
+  startTransfer(transfer: Transfer): void {
+    this.transfer = transfer;
+    this.resetTimer();
+    while (this.queue.length > 0 && this.server.commands.lookup(verbOf(this.queue[0]!))?.duringTransfer) {
+      this.runUrgent(this.takeQueued()!);
+    }
+  }
+
   /** Marks the end of the running transfer command; QUIT may have waited for it. */
   transferFinished(): void {
     this.transfer = undefined;
@@ -368,16 +391,38 @@ export class Session implements FtpSession {
     if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
-      void this.run(line);
+      this.run(line).catch(this.failed);
       return;
     }
     const spec = this.server.commands.lookup(verbOf(line));
     if (spec?.duringTransfer && this.transfer) {
-      void this.runNow(line);
+      this.runUrgent(line);
       return;
     }
     this.queue.push(line);
-    if (this.queue.length >= MAX_QUEUED_LINES) this.socket.pause();
+    if (this.queue.length >= MAX_QUEUED_LINES && !this.queueFull) {
+      this.queueFull = true;
+      this.socket.pause();
+    }
+  }
+
+  /** The next queued line; reading resumes once the queue has room again. */
+  private takeQueued(): string | undefined {
+    const line = this.queue.shift();
+    if (this.queueFull && this.queue.length < MAX_QUEUED_LINES) {
+      this.queueFull = false;
+      this.socket.resume();
+    }
+    return line;
+  }
+
+  /**
+   * Runs a command at once, beside the one in progress, but after the other
+   * urgent ones: "STAT, ABOR, STAT" is answered in that order even though ABOR
+   * waits for the transfer to end.
+   */
+  private runUrgent(line: string): void {
+    this.urgent = this.urgent.then(() => this.runNow(line)).catch(this.failed);
   }
 
   private onOverflow(length: number): void {
@@ -427,9 +472,10 @@ export class Session implements FtpSession {
     while (next !== undefined && !this.closing) {
       if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
       else await this.runNow(next);
+      // ABOR or STAT that arrived during this command answer before the next one.
+      await this.urgent;
       await this.repliesDrained();
-      next = this.queue.shift();
-      if (this.queue.length === MAX_QUEUED_LINES - 1) this.socket.resume();
+      next = this.takeQueued();
     }
     this.busy = false;
     if (this.inputEnded) this.end('client closed', 'disconnect');
@@ -446,6 +492,18 @@ export class Session implements FtpSession {
     }
     this.resetTimer();
   }
+
+  /**
+   * The last resort for a bug (ours or a host extension's) outside any command:
+   * report it and close this session. The host process never sees it.
+   */
+  private readonly failed = (error: unknown): void => {
+    try {
+      this.server.reportError(error, this);
+    } finally {
+      this.end('internal error');
+    }
+  };
 
   /**
    * Ends the session once: aborts the transfer, frees the data port, aborts

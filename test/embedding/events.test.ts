@@ -224,3 +224,29 @@ test('a throwing or rejecting listener never breaks the session; it is reported 
   assert.equal(up.final.code, 226);
   await waitFor(() => errors.length >= 3);
 });
+
+test('attributesChanged: SITE CHMOD, MFMT, MFCT, SITE UTIME and MFF, with the client name CLNT gave', async (t) => {
+  const { port, server } = await startServer(t, { files: { '/f.txt': 'x' } });
+  const seen: { command: string; path: string; attribute: string; value: unknown; client: string | undefined }[] = [];
+  server.on('attributesChanged', (event) => {
+    const value = event.attribute === 'mode' ? event.mode : event.time.toISOString();
+    seen.push({ command: event.command, path: event.path, attribute: event.attribute, value, client: event.session.clientName });
+  });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  assert.equal((await c.cmd('CLNT TestClient 1.0')).code, 200);
+  assert.equal((await c.cmd('SITE CHMOD 640 f.txt')).code, 200);
+  assert.equal((await c.cmd('MFMT 20200102030405 f.txt')).code, 213);
+  assert.equal((await c.cmd('MFCT 20190102030405 f.txt')).code, 213);
+  assert.equal((await c.cmd('SITE UTIME 20210102030405 f.txt')).code, 200);
+  assert.equal((await c.cmd('MFF UNIX.mode=600;Modify=20220102030405; f.txt')).code, 213);
+  assert.equal((await c.cmd('SITE CHMOD 640 missing.txt')).code, 550, 'no event for a change that did not happen');
+  assert.deepEqual(seen, [
+    { command: 'SITE CHMOD', path: '/f.txt', attribute: 'mode', value: 0o640, client: 'TestClient 1.0' },
+    { command: 'MFMT', path: '/f.txt', attribute: 'modified', value: '2020-01-02T03:04:05.000Z', client: 'TestClient 1.0' },
+    { command: 'MFCT', path: '/f.txt', attribute: 'created', value: '2019-01-02T03:04:05.000Z', client: 'TestClient 1.0' },
+    { command: 'SITE UTIME', path: '/f.txt', attribute: 'modified', value: '2021-01-02T03:04:05.000Z', client: 'TestClient 1.0' },
+    { command: 'MFF', path: '/f.txt', attribute: 'mode', value: 0o600, client: 'TestClient 1.0' },
+    { command: 'MFF', path: '/f.txt', attribute: 'modified', value: '2022-01-02T03:04:05.000Z', client: 'TestClient 1.0' },
+  ]);
+});

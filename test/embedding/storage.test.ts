@@ -233,3 +233,43 @@ test('LocalFileSystem atomicUploads: nobody sees a partial file; a failed upload
   for (let i = 0; i < 50 && (await readdir(join(root, 'in'))).length > 1; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(await readdir(join(root, 'in')), ['report.csv']);
 });
+
+test('a backend class with #private fields and methods of its own works through the session (custom command)', async (t) => {
+  class Audited implements FileSystem {
+    readonly #inner = new MemoryFileSystem({ '/a.txt': 'a' });
+    #reads = 0;
+    stat = (path: string) => this.#inner.stat(path);
+    list = (path: string) => this.#inner.list(path);
+    async read(path: string, options: { start: number }) {
+      this.#reads++;
+      return this.#inner.read(path, options);
+    }
+    write = this.#inner.write.bind(this.#inner);
+    delete = this.#inner.delete.bind(this.#inner);
+    mkdir = this.#inner.mkdir.bind(this.#inner);
+    rmdir = this.#inner.rmdir.bind(this.#inner);
+    rename = this.#inner.rename.bind(this.#inner);
+    /** Not part of the contract: the host's own. */
+    readCount(): number {
+      return this.#reads;
+    }
+    get reads(): number {
+      return this.#reads;
+    }
+  }
+  const { port, server } = await startServer(t, { filesystem: new Audited() });
+  server.addSiteCommand({
+    name: 'READS',
+    argument: 'none',
+    help: 'SITE READS',
+    handler: ({ session }) => {
+      const fs = session.fs as unknown as Audited;
+      session.reply(200, `${fs.readCount()} reads (${fs.reads})`);
+    },
+  });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  assert.equal((await rawDownload(c, 'a.txt')).data.toString(), 'a');
+  assert.equal((await c.cmd('SITE READS')).text, '1 reads (1)');
+});

@@ -16,6 +16,8 @@ import { tempDir } from '../helpers/server.js';
  */
 
 const BIG = 8 * 1024 * 1024;
+/** What an upload sends before it is cut. */
+const SENT = 256 * 1024;
 const files = { '/big.bin': Buffer.alloc(BIG, 1), '/file.txt': 'hello\n', '/many/': null };
 
 /**
@@ -58,7 +60,7 @@ const cutPoints: CutPoint[] = ['control-before-150', 'control-after-150-no-data'
 /** Gets the transfer going: downloads read a first chunk and stop reading; uploads send 256 KiB. */
 async function midTransfer(kind: Kind, data: Socket): Promise<void> {
   if (kind.direction === 'upload') {
-    data.write(Buffer.alloc(256 * 1024, 2));
+    data.write(Buffer.alloc(SENT, 2));
     await sleep(20);
     return;
   }
@@ -112,7 +114,11 @@ async function runCut(ctx: FaultContext, kind: Kind, cut: CutPoint, rude: boolea
   } else if (cut === 'data-mid-transfer') {
     data.resetAndDestroy();
     const reply = await c.read();
-    assert.equal(reply.code, 426, `${kind.line}: ${reply.lines.join(' | ')}`);
+    // Usually 426. But when every byte already arrived, the kernel may report the
+    // reset as a plain end of stream: then the upload is complete and 226 is right
+    // (uploadsLeftNothingPartial checks that such a file holds every byte sent).
+    const expected = kind.direction === 'upload' ? [426, 226] : [426];
+    assert.ok(expected.includes(reply.code), `${kind.line}: ${reply.lines.join(' | ')}`);
     assert.equal((await c.cmd('NOOP')).code, 200, 'the session survives a broken data connection');
     drop(c);
   } else {
@@ -121,11 +127,19 @@ async function runCut(ctx: FaultContext, kind: Kind, cut: CutPoint, rude: boolea
   }
 }
 
-/** What an interrupted upload leaves in memory storage: nothing new, the old content intact. */
-async function uploadsLeftNothing(ctx: FaultContext): Promise<void> {
+/**
+ * What an interrupted upload leaves in memory storage (atomic): nothing new and
+ * the old content intact, or, when the cut came after the last byte, all of it.
+ * Never a truncated file.
+ */
+async function uploadsLeftNothingPartial(ctx: FaultContext): Promise<void> {
   const c = await ctx.login();
-  assert.equal((await c.cmd('SIZE up.bin')).code, 550, 'an interrupted STOR is never visible (memory storage is atomic)');
-  assert.equal((await c.cmd('SIZE file.txt')).text, '6', 'an interrupted APPE leaves the file as it was');
+  const stor = await c.cmd('SIZE up.bin');
+  assert.ok(stor.code === 550 || stor.text === String(SENT), `STOR left ${stor.lines.join(' | ')}`);
+  const appe = await c.cmd('SIZE file.txt');
+  // Each APPE added all it sent or nothing.
+  assert.equal((Number(appe.text) - 6) % SENT, 0, `APPE left ${appe.lines.join(' | ')}`);
+  if (stor.code === 213) assert.equal((await c.cmd('DELE up.bin')).code, 250);
   c.close();
 }
 
@@ -135,7 +149,7 @@ for (const kind of kinds) {
       for (const cut of cutPoints) {
         for (const rude of [false, true]) {
           await runCut(ctx, kind, cut, rude);
-          if (kind.direction === 'upload' && cut !== 'control-after-data-done') await uploadsLeftNothing(ctx);
+          if (kind.direction === 'upload' && cut !== 'control-after-data-done') await uploadsLeftNothingPartial(ctx);
         }
       }
     });

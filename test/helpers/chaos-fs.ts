@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions } from '../../src/index.js';
+import type { FileStat, FileSystem, FsContext, HashOptions, ReadOptions, WriteOptions } from '../../src/index.js';
 
 /**
  * A filesystem wrapper that misbehaves on demand, the way real storage
@@ -10,7 +10,20 @@ import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions } from 
  * leaked storage internals to the client.
  */
 
-export type FsMethod = 'stat' | 'list' | 'read' | 'write' | 'delete' | 'mkdir' | 'rmdir' | 'rename' | 'setModifiedTime' | 'chmod';
+export type FsMethod =
+  | 'stat'
+  | 'list'
+  | 'read'
+  | 'write'
+  | 'delete'
+  | 'mkdir'
+  | 'rmdir'
+  | 'rename'
+  | 'setModifiedTime'
+  | 'setCreatedTime'
+  | 'chmod'
+  | 'hash'
+  | 'availableSpace';
 
 export type Fault =
   /** Throws synchronously, before any promise exists. */
@@ -47,7 +60,10 @@ export const GARBAGE: Readonly<Record<FsMethod, readonly unknown[]>> = {
   rmdir: [0],
   rename: [Symbol('x')],
   setModifiedTime: [null],
+  setCreatedTime: [{}],
   chmod: [NaN],
+  hash: [null, 42, 'not hex\r\n226 forged', { digest: 'x' }, 'a'.repeat(100_000)],
+  availableSpace: [null, -1, NaN, 'lots', Infinity, 1e300],
 };
 
 const HALF = 64 * 1024;
@@ -58,7 +74,17 @@ export class ChaosFileSystem implements FileSystem {
   inFlight = 0;
   readonly calls: Record<string, number> = {};
 
-  constructor(readonly inner: FileSystem) {}
+  // Optional abilities exist here exactly when the wrapped storage has them.
+  setCreatedTime?: (path: string, time: Date, ctx: FsContext) => Promise<void>;
+  hash?: (path: string, options: HashOptions, ctx: FsContext) => Promise<string>;
+  availableSpace?: (path: string, ctx: FsContext) => Promise<number>;
+
+  constructor(readonly inner: FileSystem) {
+    const { setCreatedTime, hash, availableSpace } = inner;
+    if (setCreatedTime) this.setCreatedTime = (path, time, ctx) => this.call('setCreatedTime', ctx, () => setCreatedTime.call(inner, path, time, ctx));
+    if (hash) this.hash = (path, options, ctx) => this.call('hash', ctx, () => hash.call(inner, path, options, ctx));
+    if (availableSpace) this.availableSpace = (path, ctx) => this.call('availableSpace', ctx, () => availableSpace.call(inner, path, ctx));
+  }
 
   fail(method: FsMethod, fault: Fault): this {
     this.faults.set(method, fault);

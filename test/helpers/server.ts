@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -73,7 +73,7 @@ export async function startServer<U extends FtpUser = FtpUser>(t: TestContext, o
   } as FtpServerOptions<U>);
   const errors: unknown[] = [];
   server.on('error', ({ error }) => errors.push(error));
-  const passivePorts = recordPassivePorts(server);
+  const passive = recordPassiveListeners(server);
   let address: AddressInfo;
   try {
     address = await server.listen(0, rest.host ?? '127.0.0.1');
@@ -89,7 +89,11 @@ export async function startServer<U extends FtpUser = FtpUser>(t: TestContext, o
       await server.close();
       if (server.sessions.length > 0) throw new Error(`${server.sessions.length} sessions left after close`);
       if (leakCheck) {
-        await eventually(() => [...socketsOnPorts(new Set([address.port, ...passivePorts])), ...filesUnder(root)], 5000, 'server left handles open');
+        // Ports are checked in the kernel's table only while they cannot belong to
+        // anything else: the control port, and passive ports still open at close.
+        // A passive port closed earlier may already serve another server of this test.
+        const ports = new Set([address.port, ...passive.openPorts()]);
+        await eventually(() => [...socketsOnPorts(ports), ...passive.leftOpen(), ...filesUnder(root)], 5000, 'server left handles open');
       }
     } finally {
       if (ownRoot) await rm(root, { recursive: true, force: true });
@@ -97,21 +101,39 @@ export async function startServer<U extends FtpUser = FtpUser>(t: TestContext, o
   };
   t.after(close);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, port: address.port, host: address.address, url: `ftp://test:test@${host}:${address.port}`, root, memory, errors, passivePorts, close };
+  return { server, port: address.port, host: address.address, url: `ftp://test:test@${host}:${address.port}`, root, memory, errors, passivePorts: passive.ports, close };
 }
 
-/** Notes the port of every passive listener the server opens (observation only). */
-function recordPassivePorts(server: FtpServer<never> | FtpServer<FtpUser>): Set<number> {
+/**
+ * Keeps the passive listeners the server opens and the data connections they
+ * accept (observation only), to check after close that all of them are closed.
+ */
+function recordPassiveListeners(server: FtpServer<never> | FtpServer<FtpUser>) {
   const ports = new Set<number>();
+  const listeners = new Map<Server, number>();
+  const accepted = new Set<Socket>();
   const pool = server.passivePorts;
   const listen = pool.listen.bind(pool);
   pool.listen = async (...args: Parameters<typeof listen>) => {
     const listener = await listen(...args);
     const bound = listener.address();
-    if (bound && typeof bound === 'object') ports.add(bound.port);
+    const port = bound && typeof bound === 'object' ? bound.port : 0;
+    ports.add(port);
+    listeners.set(listener, port);
+    listener.on('connection', (socket: Socket) => {
+      accepted.add(socket);
+      socket.once('close', () => accepted.delete(socket));
+    });
     return listener;
   };
-  return ports;
+  return {
+    ports: ports as ReadonlySet<number>,
+    openPorts: () => [...listeners].filter(([listener]) => listener.listening).map(([, port]) => port),
+    leftOpen: () => [
+      ...[...listeners].filter(([listener]) => listener.listening).map(([, port]) => `passive listener on ${port} still listening`),
+      ...[...accepted].map((socket) => `data connection ${socket.localPort}->${socket.remotePort} not closed`),
+    ],
+  };
 }
 
 /** A file's bytes read straight from a filesystem (no FTP involved), for assertions. */
