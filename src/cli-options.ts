@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { configFlag, extensionFlags } from './cli-extension-flags.js';
+import { tlsFlags } from './cli-tls-flags.js';
 import type { FtpServerOptions, StaticUser } from './options.js';
 
 /**
@@ -115,6 +116,7 @@ export const flags: Flag[] = [
   { name: 'progress-interval', type: 'string', value: 'MS', help: 'transfer progress at most this often (default 1000; shown by --log)', apply: (o, v) => void (o.progress = { ...o.progress, intervalMs: number('progress-interval', String(v), 10) }) },
   { name: 'progress-bytes', type: 'string', value: 'SIZE', help: 'transfer progress only after this many more bytes (default 1)', apply: (o, v) => void (o.progress = { ...o.progress, bytes: bytes('progress-bytes', String(v)) }) },
   ...securityFlags(),
+  ...tlsFlags,
   { name: 'log', type: 'boolean', help: 'print a transcript: session, time, user, address, each command and reply', apply: (o) => void (o.transcript = true) },
   ...extensionFlags,
 ];

@@ -41,12 +41,16 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   server.on('error', ({ error }) => process.stderr.write(`ftpkit: ${error instanceof Error ? error.message : String(error)}\n`));
   let address;
+  let implicitAddress;
+  const implicitPort = options.tls?.implicitPort;
   try {
     address = await server.listen();
+    if (implicitPort !== undefined) implicitAddress = await server.listenImplicitTls(implicitPort);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'the port is in use' : code === 'EACCES' ? 'permission denied' : code === 'EADDRNOTAVAIL' ? 'no such local address' : String(code ?? error);
-    process.stderr.write(`ftpkit: cannot listen on ${options.host}:${options.port}: ${why}\n`);
+    process.stderr.write(`ftpkit: cannot listen on ${options.host}:${address ? implicitPort : options.port}: ${why}\n`);
+    await server.close();
     return 1;
   }
   // Signal handlers go in before the URL is printed: whoever waits for that line may signal at once.
@@ -63,6 +67,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   // The same first line as the examples print (scripts and tests wait for it); one write, so it arrives whole.
   const banner = [`ftpkit listening on ftp://${host}:${address.port}`, `  serving ${options.root}`];
+  if (options.tls) banner.push(`  FTPS: AUTH TLS on ftp://${host}:${address.port} (TLS required: ${options.tls.require ?? 'all'})`);
+  if (implicitAddress) banner.push(`  implicit FTPS on ftps://${host}:${implicitAddress.port}`);
   if (demo) banner.push(`  demo login: user "${demo.username}", password "${demo.password}"`);
   else if (options.users.length > 0) banner.push(`  logins: ${options.users.map((u) => u.username).join(', ')}`);
   if (options.anonymous) banner.push('  anonymous login allowed');

@@ -73,6 +73,8 @@ export {
 } from './diagnostics.js';
 export type { BandwidthOptions, ProgressOptions } from './limits/options.js';
 export type { AntiFloodOptions, ConnectionLimitOptions, LockoutOptions, LoginThrottleOptions } from './security/options.js';
+export type { FtpTlsOptions, TlsContextOptions, TlsContextSource, TlsRequirement } from './tls/options.js';
+export { certificateFiles, type CertificateFiles } from './tls/files.js';
 export { AddressList } from './net/cidr.js';
 export { VERSION } from './version.js';
 export { ReadOnlyFileSystem, readOnly } from './fs/read-only.js';

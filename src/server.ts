@@ -125,9 +125,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    * their first byte, and data connections are protected from the start.
    * Needs the `tls` option. Resolves with the bound address.
    */
-  async listenImplicitTls(port = 990, host: string = this.options.host): Promise<AddressInfo> {
+  async listenImplicitTls(port?: number, host: string = this.options.host): Promise<AddressInfo> {
     if (!this.options.tls) throw new Error('listenImplicitTls needs the tls option (certificate and key)');
-    return this.listenOn(port, host, true);
+    return this.listenOn(port ?? this.options.tls.implicitPort ?? 990, host, true);
   }
 
   private async listenOn(port: number, host: string, implicitTls: boolean): Promise<AddressInfo> {
@@ -284,6 +284,8 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   }
 
   private async startImplicitTls(session: Session): Promise<boolean> {
+    // Not a byte of the client's hello may reach the command reader while the engine is built.
+    session.pauseReading();
     let engine: TlsEngine;
     try {
       engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection, () => renewsTicket(session));

@@ -7,6 +7,7 @@ import { Client } from 'basic-ftp';
 import { RawClient, readAll } from './helpers/raw-client.js';
 import { tempDir } from './helpers/server.js';
 import { spawnServer, type Spawned } from './helpers/spawned.js';
+import { testCertificates } from './helpers/tls.js';
 
 /**
  * Every example in examples/ runs here as a user would run it (tsx,
@@ -84,6 +85,25 @@ const EXAMPLES: ExampleCase[] = [
       await c.uploadFrom(Readable.from(['twelve bytes']), 'incoming/note.txt');
       assert.equal(await text(c, 'incoming/note.txt'), 'twelve bytes');
       await server.waitFor(/received \/incoming\/note\.txt \(12 bytes\)/);
+    },
+  },
+  {
+    file: 'ftps.ts',
+    args: async () => {
+      const { certPath, keyPath } = testCertificates();
+      return [certPath, keyPath];
+    },
+    async drive(server, t) {
+      await refused(connect(t, server, 'alice', 'wonderland'), 530); // no TLS, no login
+      const implicitPort = Number((await server.waitFor(/implicit FTPS on ftps:\/\/127\.0\.0\.1:(\d+)/))[1]);
+      for (const [port, secure] of [[server.port, true], [implicitPort, 'implicit']] as const) {
+        const c = new Client(10_000);
+        t.after(() => c.close());
+        await c.access({ host: server.host, port, user: 'alice', password: 'wonderland', secure, secureOptions: { rejectUnauthorized: false } });
+        assert.equal(await text(c, 'readme.txt'), 'This file travelled over TLS.\n');
+        await c.uploadFrom(Readable.from(['over TLS']), 'up.txt');
+        assert.equal(await text(c, 'up.txt'), 'over TLS');
+      }
     },
   },
   {

@@ -19,7 +19,11 @@ export function isAllowed(user: FtpUser, permission: Permission, path: string): 
   const rule = mostSpecificRule(user.rules, permission, path);
   if (rule === 'allow') return true;
   if (rule === 'deny') return false;
-  return basePermissions(user).has(permission);
+  // Asked for every entry of an MLSD listing: look, do not build a set each time.
+  const p = user.permissions ?? (user.anonymous ? 'read-only' : 'all');
+  if (p === 'all') return ALL_PERMISSIONS.includes(permission);
+  if (p === 'read-only') return READ_ONLY_PERMISSIONS.includes(permission);
+  return p.includes(permission);
 }
 
 function mostSpecificRule(rules: readonly PathRule[] | undefined, permission: Permission, path: string): 'allow' | 'deny' | undefined {

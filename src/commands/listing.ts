@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { compressSteps } from '../data/deflate.js';
+import { sendTo } from '../data/pump.js';
 import { runTransfer } from '../data/transfer.js';
 import { FtpError } from '../errors.js';
 import type { FileStat } from '../fs/types.js';
@@ -52,8 +53,20 @@ type Format = (session: Session, stat: FileStat, path: string, now: number) => s
 
 const listFormat: Format = (_session, stat, _path, now) => formatListLine(stat, now);
 const nameFormat: Format = (_session, stat) => stat.name;
-const factsFormat: Format = (session, stat, path) =>
-  formatFacts(stat, session.mlstFacts ?? DEFAULT_MLSX_FACTS, permFact(session, path, stat));
+/**
+ * MLSD lines. `perm` is asked for every entry; without path rules it depends
+ * only on the entry's type, so it is worked out once per type per listing.
+ */
+function factsFormat(session: Session): Format {
+  const facts = session.mlstFacts ?? DEFAULT_MLSX_FACTS;
+  if (session.user?.rules?.length) return (s, stat, path) => formatFacts(stat, facts, permFact(s, path, stat));
+  const byType = new Map<string, string>();
+  return (s, stat, path) => {
+    let perm = byType.get(stat.type);
+    if (perm === undefined) byType.set(stat.type, (perm = permFact(s, path, stat)));
+    return formatFacts(stat, facts, perm);
+  };
+}
 
 /** Listing lines batched into large buffers: few writes, and a huge directory streams. */
 async function* render(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, signal: AbortSignal): AsyncGenerator<Buffer> {
@@ -89,13 +102,15 @@ async function list(session: Session, command: string, path: string, format: For
   }
   const opening = session.t('openingData', { type: 'ASCII', what: `the listing of ${path}` });
   await runTransfer(session, { direction: 'listing', command, path, offset: 0, opening }, async (stream, transfer) => {
-    const ctx = session.fsContext(AbortSignal.any([transfer.signal, session.signal]));
+    // The transfer's signal also fires when the session ends (the session aborts its transfer).
+    const ctx = session.fsContext(transfer.signal);
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
-    const counter = transfer.count();
     const lines = Readable.from(render(session, dir, entries, format, transfer.signal));
     lines.once('error', (error) => transfer.noteFailure('storage', error));
-    await pipeline([lines, counter, ...compressSteps(session), stream]);
+    const compress = compressSteps(session);
+    if (compress.length === 0 && !transfer.throttle) return sendTo(lines, stream, transfer.tally);
+    await pipeline([lines, transfer.count(), ...compress, stream]);
   });
 }
 
@@ -126,7 +141,7 @@ export const MLSD = command({
   path: true,
   permission: 'list',
   help: 'MLSD [<sp> pathname]',
-  handler: ({ session, path }) => list(session, 'MLSD', path, factsFormat, true),
+  handler: ({ session, path }) => list(session, 'MLSD', path, factsFormat(session), true),
 });
 
 export const MLST = command({

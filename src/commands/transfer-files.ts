@@ -88,10 +88,12 @@ export const RETR = command({
  * the bytes are kept. Limits (maximum file size, quota) are checked on every
  * chunk; crossing one stops the upload at once with 552, and a file the
  * upload created is removed (see docs/storage.md, "Partial files"). Then the
- * host may still veto (beforeUploadCommit): the file is removed (unless the
- * hook says `keep`) and the client gets the host's 4xx/5xx instead of 226.
+ * host may still veto (beforeUploadCommit): what the upload wrote is taken
+ * back (unless the hook says `keep`) and the client gets the host's 4xx/5xx
+ * instead of 226. Taking back means cutting the file to the `kept` bytes that
+ * were there before (APPE, REST+STOR), or removing it when nothing was.
  */
-async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean): Promise<void> {
+async function receive(session: Session, stream: Duplex, transfer: Transfer, guard: UploadGuard, path: string, start: number, append: boolean, kept: number): Promise<void> {
   const user = session.user!;
   const check = guard.check;
   const limit: ChunkCheck | undefined =
@@ -115,6 +117,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     if (counter.errored) throw counter.errored;
     await uploadConsumed(source);
   } catch (error) {
+    guard.discard();
     if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
     throw error;
   }
@@ -138,8 +141,23 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
       ? new FtpError('transient', session.t('uploadCheckFailed'), { public: true, code: ReplyCode.LocalError })
       : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
   transfer.fail('rejected', refusal);
-  if (outcome.kind === 'failed' || !outcome.keep) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+  if (outcome.kind === 'failed' || !outcome.keep) {
+    guard.discard();
+    await takeBack(session, path, kept);
+  }
   throw refusal;
+}
+
+/**
+ * Undoes a vetoed upload: an empty write at `kept` cuts the file back to the
+ * bytes it had before (the contract keeps bytes before `start`), so an APPE
+ * veto does not destroy the file it was appended to.
+ */
+async function takeBack(session: Session, path: string, kept: number): Promise<void> {
+  const fs = session.fs!;
+  const ctx = session.fsContext();
+  if (kept === 0) await fs.delete(path, ctx).catch(() => undefined);
+  else await fs.write(path, Readable.from([]), { start: kept, append: false }, ctx).catch(() => undefined);
 }
 
 /**
@@ -153,6 +171,12 @@ async function uploadConsumed(source: Readable): Promise<void> {
   if (!source.readableEnded) throw new Error('filesystem write() resolved before reading the whole upload');
 }
 
+/** Bytes of the previous file an upload leaves in place: all of it for APPE, the prefix for REST+STOR. */
+function keptBytes(existing: FileStat | null | undefined, offset: number, append: boolean): number {
+  if (!existing || existing.type !== 'file') return 0;
+  return append ? existing.size : Math.min(offset, existing.size);
+}
+
 /**
  * Runs an upload with its limits prepared before 150 and released after the
  * reply. `existing` is the target's stat when the caller already has it
@@ -162,7 +186,7 @@ async function upload(session: Session, info: Omit<TransferInfo, 'direction' | '
   const guard = await guardUpload(session, info.path, { offset, append, existing });
   try {
     await runTransfer(session, { ...info, direction: 'upload', offset }, (stream, transfer) =>
-      receive(session, stream, transfer, guard, info.path, offset, append),
+      receive(session, stream, transfer, guard, info.path, offset, append, keptBytes(existing, offset, append)),
     );
   } finally {
     guard.release();

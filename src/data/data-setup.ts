@@ -20,7 +20,7 @@ export interface DataSetup {
    * use each TLS 1.3 ticket once). Clients that start TLS after 150 are not
    * kept waiting (see tls/data.ts).
    */
-  handshakeInFlight?(): Promise<void>;
+  handshakeInFlight?(): Promise<void> | undefined;
 }
 
 /**

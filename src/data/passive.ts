@@ -89,8 +89,8 @@ export class PassiveListener implements DataSetup {
     for (const socket of this.negotiating.keys()) socket.destroy();
   }
 
-  async handshakeInFlight(): Promise<void> {
-    if (!this.stream) await this.options.wrap?.readyForReply?.();
+  handshakeInFlight(): Promise<void> | undefined {
+    return this.stream ? undefined : this.options.wrap?.readyForReply?.();
   }
 
   private accept(socket: Socket): void {

@@ -144,7 +144,8 @@ async function carry(
   const { options } = session.server;
   const { info } = transfer;
   session.startTransfer(transfer);
-  if (setup.handshakeInFlight) await settledWithin(setup.handshakeInFlight(), STARTED_HANDSHAKE_GRACE_MS);
+  const handshake = setup.handshakeInFlight?.();
+  if (handshake) await settledWithin(handshake, STARTED_HANDSHAKE_GRACE_MS);
   session.reply(ReplyCode.FileStatusOkay, info.opening);
   session.emit('transferStart', base);
 

@@ -51,7 +51,7 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
       if (wrapped?.inner !== value) {
         const at = typeof key === 'string' && Object.hasOwn(CONTEXT_ARGUMENT, key) ? CONTEXT_ARGUMENT[key] : undefined;
         const call = value as (...args: unknown[]) => unknown;
-        wrapped = Object.assign(at === undefined ? call.bind(target) : callUntilAborted(target, call, at, key === 'list'), { inner: value });
+        wrapped = Object.assign(at === undefined ? call.bind(target) : callUntilAborted(target, call, at), { inner: value });
         methods.set(key, wrapped);
       }
       return wrapped;
@@ -61,7 +61,7 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
   return proxy;
 }
 
-function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number, streams: boolean) {
+function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {
   return function (...args: unknown[]): unknown {
     const ctx = args[at] as (FsContext & { [TRACK_CALL]?: Keeper }) | undefined;
     const signal = ctx?.signal;
@@ -69,9 +69,10 @@ function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => un
     if (signal.aborted) return Promise.reject(abortError(signal));
     const result = method.apply(target, args);
     if (isPromise(result)) ctx?.[TRACK_CALL]?.(result);
-    // A listing may be (a promise of) an async iterable: checked between entries too.
-    const entries = (value: unknown) => (streams && isAsyncIterable(value) ? untilAbortedIterable(value, signal) : value);
-    return isPromise(result) ? untilAborted(result, signal).then(entries) : entries(result);
+    // The entries of a listing are not raced one by one (a million of them
+    // would pay for it): listings run inside a transfer, whose own race
+    // against the abort signal already frees the session.
+    return isPromise(result) ? untilAborted(result, signal) : result;
   };
 }
 
@@ -97,28 +98,10 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
   });
 }
 
-async function* untilAbortedIterable<T>(iterable: AsyncIterable<T>, signal: AbortSignal): AsyncIterable<T> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  try {
-    for (;;) {
-      const next = await untilAborted(Promise.resolve(iterator.next()), signal);
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    if (!signal.aborted) await iterator.return?.();
-    else void Promise.resolve(iterator.return?.()).catch(() => undefined);
-  }
-}
-
 function abortError(signal: AbortSignal): FtpError {
   return new FtpError('aborted', undefined, { cause: signal.reason });
 }
 
 function isPromise(value: unknown): value is Promise<unknown> {
   return typeof (value as Promise<unknown> | undefined)?.then === 'function';
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof (value as AsyncIterable<unknown> | undefined)?.[Symbol.asyncIterator] === 'function' && !isPromise(value);
 }

@@ -19,6 +19,8 @@ export interface MetadataCalls {
   stat(path: string): Promise<Stats>;
   /** `undefined` when nothing is there: the "new file" path throws nothing. */
   lstat(path: string): Promise<Stats | undefined>;
+  /** `lstat` of a listing's batch of entries (one promise for the batch; `undefined`: gone or unreadable). */
+  lstatMany(paths: readonly string[]): Promise<(Stats | undefined)[]>;
   open(path: string, flags: string | number, mode?: number): Promise<number>;
   fstat(fd: number): Promise<Stats>;
   ftruncate(fd: number, length: number): Promise<void>;
@@ -44,6 +46,7 @@ export const inlineCalls: MetadataCalls = {
   realpath: (path) => settle(() => fs.realpathSync.native(path)),
   stat: (path) => settle(() => fs.statSync(path)),
   lstat: (path) => settle(() => fs.lstatSync(path, { throwIfNoEntry: false })),
+  lstatMany: (paths) => Promise.resolve(paths.map((path) => quietly(() => fs.lstatSync(path, { throwIfNoEntry: false })))),
   open: (path, flags, mode) => settle(() => fs.openSync(path, flags, mode)),
   fstat: (fd) => settle(() => fs.fstatSync(fd)),
   ftruncate: (fd, length) => settle(() => fs.ftruncateSync(fd, length)),
@@ -55,6 +58,14 @@ export const inlineCalls: MetadataCalls = {
   utimes: (path, atime, mtime) => settle(() => fs.utimesSync(path, atime, mtime)),
   chmod: (path, mode) => settle(() => fs.chmodSync(path, mode)),
 };
+
+function quietly<T>(call: () => T): T | undefined {
+  try {
+    return call();
+  } catch {
+    return undefined;
+  }
+}
 
 /** A callback-style call as a promise (cheaper than fs/promises for fds: no FileHandle). */
 function call<T>(start: (done: (error: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
@@ -69,6 +80,7 @@ export const threadPoolCalls: MetadataCalls = {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     }),
+  lstatMany: (paths) => Promise.all(paths.map((path) => fsp.lstat(path).catch(() => undefined))),
   open: (path, flags, mode) => call<number>((done) => fs.open(path, flags, mode, done)),
   fstat: (fd) => call<Stats>((done) => fs.fstat(fd, done)),
   ftruncate: (fd, length) => call<void>((done) => fs.ftruncate(fd, length, done)),

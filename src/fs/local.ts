@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, type Dir, type Stats } from 'node:fs';
+import { constants, createReadStream, createWriteStream, type Dir, type Stats, type WriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pour } from '../data/pump.js';
 import { FtpError, errorKind, isFtpError } from '../errors.js';
 import { baseName, parentPath } from '../session/paths.js';
@@ -82,14 +82,21 @@ export class LocalFileSystem implements FileSystem {
   async read(path: string, options: ReadOptions): Promise<Readable> {
     const real = await this.resolveExisting(path);
     const fd = await wrap(this.calls.open(real, constants.O_RDONLY));
+    let stats: Stats;
     try {
-      const stats = await this.calls.fstat(fd);
+      stats = await this.calls.fstat(fd);
       if (stats.isDirectory()) throw new FtpError('is-a-directory');
     } catch (error) {
       await this.calls.close(fd).catch(() => undefined);
       throw toFtpError(error);
     }
-    return createReadStream(real, { fd, start: options.start, highWaterMark: this.chunkSize, autoClose: true });
+    // Reading up to the size known now ends the stream without one more read
+    // that finds nothing (a thread-pool round trip per file: small files notice).
+    if (stats.size <= options.start) {
+      await this.calls.close(fd).catch(() => undefined);
+      return Readable.from([]);
+    }
+    return createReadStream(real, { fd, start: options.start, end: stats.size - 1, highWaterMark: this.chunkSize, autoClose: true });
   }
 
   async write(path: string, source: Readable, options: WriteOptions, ctx: FsContext): Promise<void> {
@@ -98,16 +105,20 @@ export class LocalFileSystem implements FileSystem {
     const target = inPlace ? real : nodePath.join(nodePath.dirname(real), TEMP_PREFIX + randomBytes(6).toString('hex'));
     const flags = options.append ? 'a' : options.start > 0 ? 'r+' : 'w';
     const fd = await wrap(this.calls.open(target, flags, 0o644));
-    // Until the write stream exists, the descriptor is ours to close; after, the stream closes it.
-    let owned = true;
+    let sink: WriteStream | undefined;
     try {
       if (!options.append && options.start > 0) await this.calls.ftruncate(fd, options.start);
-      const sink = createWriteStream(target, { fd, start: options.append ? undefined : options.start, highWaterMark: this.chunkSize, autoClose: true });
-      owned = false;
+      // A finished upload's descriptor is closed here, with the metadata calls
+      // (inline on a local disk: no thread-pool round trip per upload), and a
+      // close error (NFS reports write errors there) still fails it. A failed
+      // one is closed by the stream itself when it is destroyed (never twice:
+      // the number may already belong to another socket or file).
+      sink = createWriteStream(target, { fd, start: options.append ? undefined : options.start, highWaterMark: this.chunkSize, autoClose: false });
       await pour(source, sink, ctx.signal);
+      await this.calls.close(fd);
       if (!inPlace) await this.calls.rename(target, real);
     } catch (error) {
-      if (owned) await this.calls.close(fd).catch(() => undefined);
+      if (!sink) await this.calls.close(fd).catch(() => undefined);
       if (!inPlace) await fsp.rm(target, { force: true }).catch(() => undefined);
       throw toFtpError(error);
     }
@@ -209,24 +220,26 @@ export class LocalFileSystem implements FileSystem {
     return names;
   }
 
+  /** The batch's entries described; vanished ones, broken links and links leading out are left out. */
   private async statBatch(dir: string, names: string[], realRoot: string): Promise<FileStat[]> {
     const prefix = dir.endsWith(nodePath.sep) ? dir : dir + nodePath.sep;
-    const results = await Promise.all(
-      names.map(async (name) => {
-        const full = prefix + name;
-        try {
-          const link = await this.calls.lstat(full);
-          if (!link) return undefined; // vanished
-          if (!link.isSymbolicLink()) return describe(name, link);
-          const real = await this.calls.realpath(full);
-          if (!inside(real, realRoot)) return undefined;
-          return describe(name, await this.calls.stat(real));
-        } catch {
-          return undefined; // a broken link
-        }
-      }),
-    );
-    return results.filter((entry): entry is FileStat => entry !== undefined);
+    const all = await this.calls.lstatMany(names.map((name) => prefix + name));
+    const entries: FileStat[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const stats = all[i];
+      if (!stats) continue;
+      if (!stats.isSymbolicLink()) {
+        entries.push(describe(names[i]!, stats));
+        continue;
+      }
+      try {
+        const real = await this.calls.realpath(prefix + names[i]);
+        if (inside(real, realRoot)) entries.push(describe(names[i]!, await this.calls.stat(real)));
+      } catch {
+        // a broken link
+      }
+    }
+    return entries;
   }
 }
 

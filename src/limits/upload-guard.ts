@@ -9,11 +9,17 @@ export interface UploadGuard {
   check: ChunkCheck | undefined;
   /** The upload creates the file (it did not exist): a partial one may be removed. */
   created: boolean;
-  /** The upload is over: its share of the quota ledger is released. */
+  /**
+   * The upload failed or was refused: what it added is taken off the quota
+   * ledger at once, so uploads still running are not refused for bytes that
+   * will not be kept.
+   */
+  discard(): void;
+  /** The upload is over (either way): the ledger forgets once no upload of the user runs. */
   release(): void;
 }
 
-const NO_GUARD: UploadGuard = { check: undefined, created: false, release: () => undefined };
+const NO_GUARD: UploadGuard = { check: undefined, created: false, discard: () => undefined, release: () => undefined };
 
 /**
  * Prepares the limits of one upload before 150 is sent: the resulting file may
@@ -47,10 +53,19 @@ export async function guardUpload(session: Session, path: string, mode: { offset
     checks.push((_chunk, total) => (total > allowed ? new FtpError('quota-exceeded', session.t('fileTooLarge', { limit: maxFileSize }), { public: true }) : undefined));
   }
   let release = () => undefined as void;
+  let discard = () => undefined as void;
   if (quotaBytes !== undefined) {
     const ledger = limits.ledgerOf(user);
     ledger.uploads++;
-    ledger.pending -= replaces;
+    // What this upload adds to the tree: its bytes, minus the file it replaces.
+    let mine = -replaces;
+    ledger.pending += mine;
+    let measured: Promise<number> | undefined;
+    discard = () => {
+      // Too late once the ledger was reset (a storage call that settled after the reply).
+      if (ledger.measured === measured) ledger.pending -= mine;
+      mine = 0;
+    };
     let released = false;
     release = () => {
       if (released) return;
@@ -62,16 +77,19 @@ export async function guardUpload(session: Session, path: string, mode: { offset
     };
     let used: number;
     try {
-      ledger.measured ??= usedBytes(fs, ctx);
-      used = await ledger.measured;
+      measured = ledger.measured ??= usedBytes(fs, ctx);
+      used = await measured;
     } catch (error) {
       ledger.measured = undefined;
       release();
       throw error;
     }
     checks.push((chunk) => {
+      mine += chunk;
       ledger.pending += chunk;
-      return used + ledger.pending > quotaBytes ? new FtpError('quota-exceeded', session.t('quotaExceeded', { limit: quotaBytes }), { public: true }) : undefined;
+      if (used + ledger.pending <= quotaBytes) return undefined;
+      discard();
+      return new FtpError('quota-exceeded', session.t('quotaExceeded', { limit: quotaBytes }), { public: true });
     });
   }
   const check: ChunkCheck = (chunk, total) => {
@@ -81,7 +99,7 @@ export async function guardUpload(session: Session, path: string, mode: { offset
     }
     return undefined;
   };
-  return { check, created: existing === undefined, release };
+  return { check, created: existing === undefined, discard, release };
 }
 
 /**

@@ -19,16 +19,30 @@ function typeChar(stat: FileStat): string {
   return stat.type === 'directory' ? 'd' : stat.type === 'symlink' ? 'l' : stat.type === 'other' ? 'p' : '-';
 }
 
-function permissionString(mode: number): string {
+/** `rwxr-xr-x` for each of the 512 modes, built once: a listing asks for it on every line. */
+const PERMISSION_STRINGS: readonly string[] = Array.from({ length: 512 }, (_, mode) => {
   const bits = 'rwxrwxrwx';
   let out = '';
   for (let i = 0; i < 9; i++) out += mode & (1 << (8 - i)) ? bits[i] : '-';
   return out;
+});
+
+function permissionString(mode: number): string {
+  return PERMISSION_STRINGS[mode & 0o777]!;
 }
 
+/** Owner and group columns already padded: a listing has few distinct names and many lines. */
+const padded = new Map<string, string>();
+
 function pad(value: string, width: number): string {
-  const safe = value.replace(/\s/g, '_');
-  return safe.length >= width ? safe : safe + ' '.repeat(width - safe.length);
+  const key = `${width}:${value}`;
+  let out = padded.get(key);
+  if (out === undefined) {
+    const safe = value.replace(/\s/g, '_');
+    out = safe.length >= width ? safe : safe + ' '.repeat(width - safe.length);
+    if (padded.size < 1024) padded.set(key, out);
+  }
+  return out;
 }
 
 function lsDate(date: Date, now: number): string {

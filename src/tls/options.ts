@@ -1,4 +1,5 @@
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { certificateFiles, checkCertificateFiles } from './files.js';
 
 /** Which connections must be protected by TLS. */
 export type TlsRequirement = 'none' | 'control' | 'data' | 'all';
@@ -18,11 +19,21 @@ export type TlsContextSource = () => TlsContextOptions | Promise<TlsContextOptio
 
 export interface FtpTlsOptions extends TlsContextOptions {
   /**
+   * Paths of the PEM certificate chain and key (and CA for client
+   * certificates), instead of their contents: read again whenever a file
+   * changes, so a renewed certificate needs no restart.
+   */
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  /**
    * Instead of fixed `cert`/`key`: called for every new TLS session, so a
    * renewed certificate is used from the next session on, without a restart.
    * Fixed fields given next to it are defaults the function's result overrides.
    */
   context?: TlsContextSource;
+  /** Port `listenImplicitTls()` uses when given none (default 990); the `ftpkit` command listens on it when set. */
+  implicitPort?: number;
   /** Oldest TLS version accepted: 'TLSv1.2' (default, and the lowest allowed) or 'TLSv1.3'. */
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /**
@@ -51,6 +62,7 @@ export interface FtpTlsOptions extends TlsContextOptions {
 
 export interface ResolvedTlsOptions {
   context: TlsContextSource;
+  implicitPort: number | undefined;
   minVersion: 'TLSv1.2' | 'TLSv1.3';
   require: TlsRequirement;
   requireAnonymous: boolean;
@@ -68,15 +80,21 @@ export function resolveTlsOptions(options: FtpTlsOptions | undefined, problems: 
     problems.push('tls must be an object with cert and key (or a context function)');
     return undefined;
   }
-  const { context, minVersion, require, requireAnonymous, requireSessionReuse, allowCcc, clientCertificates, ...fixed } = options;
+  const { context, certFile, keyFile, caFile, implicitPort, minVersion, require, requireAnonymous, requireSessionReuse, allowCcc, clientCertificates, ...fixed } = options;
   const before = problems.length;
+  const fromFiles = certFile !== undefined || keyFile !== undefined;
   if (context !== undefined && typeof context !== 'function') problems.push('tls.context must be a function returning cert and key');
+  if (fromFiles && (typeof certFile !== 'string' || typeof keyFile !== 'string')) problems.push('tls.certFile and tls.keyFile go together');
+  if (fromFiles && context !== undefined) problems.push('tls: give certFile/keyFile or a context function, not both');
+  if (implicitPort !== undefined && !(Number.isInteger(implicitPort) && implicitPort >= 0 && implicitPort <= 65535)) problems.push('tls.implicitPort must be an integer from 0 to 65535');
   if (minVersion !== undefined && minVersion !== 'TLSv1.2' && minVersion !== 'TLSv1.3') problems.push("tls.minVersion must be 'TLSv1.2' or 'TLSv1.3'");
   if (require !== undefined && !REQUIREMENTS.includes(require)) problems.push(`tls.require must be one of ${REQUIREMENTS.join(', ')}`);
   if (clientCertificates !== undefined && !['off', 'request', 'require'].includes(clientCertificates)) {
     problems.push("tls.clientCertificates must be 'off', 'request' or 'require'");
   }
-  if (context === undefined) {
+  if (fromFiles) {
+    if (problems.length === before) checkCertificateFiles({ cert: certFile!, key: keyFile!, ca: caFile }, problems);
+  } else if (context === undefined) {
     if ((fixed.cert === undefined || fixed.key === undefined) && fixed.pfx === undefined) {
       problems.push('tls needs cert and key (PEM contents), pfx, or a context function');
     } else {
@@ -89,8 +107,10 @@ export function resolveTlsOptions(options: FtpTlsOptions | undefined, problems: 
     }
   }
   if (problems.length > before) return undefined;
+  const source = fromFiles ? certificateFiles({ cert: certFile!, key: keyFile!, ca: caFile }) : context;
   return {
-    context: context ? async () => ({ ...fixed, ...(await context()) }) : () => fixed,
+    context: source ? async () => ({ ...fixed, ...(await source()) }) : () => fixed,
+    implicitPort,
     minVersion: minVersion ?? 'TLSv1.2',
     require: require ?? 'all',
     requireAnonymous: requireAnonymous ?? false,

@@ -3,6 +3,7 @@ import type { FtpUser } from '../auth/types.js';
 import type { CommandSpec } from '../commands/spec.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
+import { accessOptions } from '../virtual-hosts.js';
 import { tlsOf } from './state.js';
 
 type Refusal = { code: number; message: string };
@@ -21,7 +22,7 @@ export function tlsRequired(session: Session, what: 'control' | 'data', anonymou
 
 /** Who the session is (about to be) logged in as: anonymous or not, or not known yet. */
 function anonymity(session: Session, spec: CommandSpec, argument: string): boolean | undefined {
-  const anonymousAllowed = Boolean(session.server.options.anonymous);
+  const anonymousAllowed = Boolean(accessOptions(session).anonymous); // the virtual host's, when HOST chose one
   if (spec.name === 'USER') return anonymousAllowed && isAnonymousName(argument.trim());
   if (session.user) return session.user.anonymous === true;
   if (spec.name === 'PASS' && session.username !== undefined) return anonymousAllowed && isAnonymousName(session.username);

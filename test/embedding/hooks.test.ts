@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CommandHookContext } from '../../src/index.js';
 import { needTool, curl } from '../helpers/clients.js';
@@ -235,4 +237,29 @@ test('beforeUploadCommit gets offset and append for resumed and appended uploads
     { command: 'APPE', offset: 0, append: true, bytes: 3 },
     { command: 'STOR', offset: 2, append: false, bytes: 2 },
   ]);
+});
+
+test('a veto on APPE or REST+STOR takes back only the new bytes; the earlier content survives (disk and memory)', async (t) => {
+  for (const local of [false, true]) {
+    const where = local ? 'disk' : 'memory';
+    const { port, memory, root } = await startServer(t, {
+      local,
+      files: { '/log.txt': '12345' },
+      hooks: { beforeUploadCommit: ({ bytes }) => (bytes > 0 ? { code: 553, message: 'Not this time.' } : undefined) },
+    });
+    if (local) await writeFile(join(root, 'log.txt'), '12345');
+    const read = async () =>
+      local ? readFile(join(root, 'log.txt'), 'utf8') : Buffer.concat(await (await memory!.read('/log.txt', { start: 0 })).toArray()).toString();
+    const c = await RawClient.login(port);
+    t.after(() => c.close());
+    await c.cmd('TYPE I');
+    const appended = await rawUpload(c, 'log.txt', 'abc', 'APPE');
+    assert.deepEqual([appended.final.code, appended.final.text], [553, 'Not this time.']);
+    assert.equal(await read(), '12345', `an APPE veto keeps the old content (${where})`);
+    assert.equal((await c.cmd('REST 2')).code, 350);
+    assert.equal((await rawUpload(c, 'log.txt', 'zz')).final.code, 553);
+    assert.equal(await read(), '12', `a vetoed resume is cut back to its restart offset (${where})`);
+    assert.equal((await rawUpload(c, 'new.txt', 'data')).final.code, 553);
+    assert.equal((await c.cmd('SIZE new.txt')).code, 550, `a vetoed new file is removed (${where})`);
+  }
 });
