@@ -154,6 +154,9 @@ async function carry(
   const watch = watchProgress(session, transfer, base);
   try {
     stream = await setup.open(options.timeouts.dataConnection, transfer.signal);
+    // The client connected early and has closed again: nothing would ever flow (or
+    // fail) on it, so the transfer would wait for the stall timeout. Say so now.
+    if (stream.destroyed) throw new DataConnectionError(session.t('dataConnectionFailed'), 'failed');
     const data = stream;
     const broken = () => {
       dataBroken = true;
