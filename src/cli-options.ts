@@ -22,6 +22,8 @@ export interface CliOptions extends FtpServerOptions {
   host: string;
   port: number;
   users: StaticUser[];
+  /** On SIGINT/SIGTERM, how long transfers in flight may finish (close({ graceMs })). */
+  shutdownGraceMs?: number;
 }
 
 export class CliError extends Error {}
@@ -101,6 +103,7 @@ export const flags: Flag[] = [
     apply: (o, v) => void (o.passive = { ...o.passive, address: String(v) }),
   },
   { name: 'no-active', type: 'boolean', help: 'refuse active mode (PORT/EPRT)', apply: (o) => void (o.active = { ...o.active, enabled: false }) },
+  { name: 'shutdown-grace', type: 'string', value: 'SECONDS', help: 'on SIGINT/SIGTERM, let transfers in flight finish this long, then close (default 5)', apply: (o, v) => void (o.shutdownGraceMs = seconds('shutdown-grace', String(v), true)) },
   { name: 'idle-timeout', type: 'string', value: 'SECONDS', help: 'close sessions idle this long (default 300)', apply: (o, v) => void (o.timeouts = { ...o.timeouts, idle: seconds('idle-timeout', String(v)) }) },
   { name: 'greeting', type: 'string', value: 'TEXT', help: 'text of the 220 greeting', apply: (o, v) => void (o.greeting = String(v)) },
   { name: 'max-file-size', type: 'string', value: 'SIZE', help: 'largest file an upload may produce (e.g. 100M; 552 beyond it)', apply: (o, v) => void (o.userLimits = { ...o.userLimits, maxFileSize: bytes('max-file-size', String(v)) }) },

@@ -23,7 +23,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return 0;
   }
-  const { options } = parsed;
+  const { shutdownGraceMs = 5000, ...options } = parsed.options;
   options.root = resolve(options.root);
   mkdirSync(options.root, { recursive: true });
   let demo: { username: string; password: string } | undefined;
@@ -59,7 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.stdout.write('ftpkit: shutting down\n');
-      server.close({ graceMs: 5000 }).then(done, done);
+      server.close({ graceMs: shutdownGraceMs }).then(done, done);
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

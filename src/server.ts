@@ -15,7 +15,8 @@ import { HookRunner, type HookName, type HookTypes } from './hooks.js';
 import { LimitRegistry } from './limits/registry.js';
 import { uploadAllowance } from './limits/upload-guard.js';
 import { Log } from './logger.js';
-import { endGracefully } from './net/linger.js';
+import { InFlight } from './in-flight.js';
+import { endGracefully, LINGER_MS } from './net/linger.js';
 import { resolveOptions, type FtpServerOptions, type ResolvedOptions } from './options.js';
 import { defaultMessages, type MessageKey } from './protocol/messages.js';
 import { ReplyCode } from './protocol/reply-codes.js';
@@ -35,9 +36,24 @@ import { accessOptions } from './virtual-hosts.js';
 export type { ServerStats } from './stats.js';
 
 export interface CloseOptions {
-  /** How long transfers in flight may run before they are cut (ms, default 0). */
+  /**
+   * How long sessions busy with a command (a transfer, mostly) may take to
+   * finish it before they are cut (ms, default 0). Idle sessions are closed
+   * at once; a busy one as soon as its command has answered.
+   */
   graceMs?: number;
+  /**
+   * How long `close()` then waits for storage and hook calls still running
+   * (ones that ignore their abort signal) before it resolves anyway (ms,
+   * default 1000). Calls that do honour the signal settle within
+   * milliseconds (a file handle closed, a temporary upload removed); a
+   * backend that never settles a call is let go after this.
+   */
+  settleMs?: number;
 }
+
+/** Default of `CloseOptions.settleMs`. */
+const SETTLE_MS = 1000;
 
 /**
  * The FTP server a host embeds: listen, serve, observe, close. Events are typed
@@ -66,6 +82,9 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
   private readonly localFileSystems = new Map<string, LocalFileSystem>();
   private nextId = 0;
   private closing: Promise<void> | undefined;
+  private readonly inFlight = new InFlight();
+  /** Called when the last session is gone during a shutdown. */
+  private emptied: (() => void) | undefined;
   private readonly counters = new StatsCounter();
 
   constructor(options: FtpServerOptions<U>) {
@@ -178,7 +197,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    * for up to `graceMs`, then closes every session with 421.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options.graceMs ?? 0);
+    this.closing ??= this.shutdown(options.graceMs ?? 0, options.settleMs ?? SETTLE_MS);
     return this.closing;
   }
 
@@ -186,20 +205,46 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     await this.close();
   }
 
-  private async shutdown(graceMs: number): Promise<void> {
+  /**
+   * Drain: stop listening (connections already queued get 421), close idle
+   * sessions with 421 at once and busy ones as soon as their command answered
+   * (an upload finishing within the grace gets its 226 first), cut whatever is
+   * still running at the deadline (426, then 421), then wait for the sockets
+   * and for storage and hook calls still settling, each within a bound.
+   */
+  private async shutdown(graceMs: number, settleMs: number): Promise<void> {
     this.draining = true;
     const stopped = Promise.all(this.servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    const deadline = Date.now() + graceMs;
-    while (Date.now() < deadline && [...this.sessionSet].some((s) => s.transfer)) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(50, deadline - Date.now())));
-    }
+    for (const session of this.sessionSet) session.closeWhenIdle(session.t('shuttingDown'));
+    await this.sessionsGone(graceMs);
     for (const session of this.sessionSet) session.close(session.t('shuttingDown'), ReplyCode.ServiceNotAvailable, 'shutdown');
     await stopped;
-    // Sockets end gracefully; wait for the sessions to be gone (bounded).
-    const until = Date.now() + 3000;
-    while (this.sessionSet.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Sockets end gracefully (each is cut after a short linger at most).
+    await this.sessionsGone(LINGER_MS + 1000);
+    if (!(await this.inFlight.settled(settleMs))) {
+      this.log.warn('server', 'closed with storage or hook calls still running', { pending: this.inFlight.size });
+    }
     this.log.info('server', 'closed');
     this.events.emit('close', {});
+  }
+
+  /** Resolves when no session is left, or after `ms`. */
+  private sessionsGone(ms: number): Promise<void> {
+    if (this.sessionSet.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.emptied = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.emptied = done;
+    });
+  }
+
+  /** Keeps `work` (a storage or hook call that may outlive its reply) for close() to wait on. */
+  track(work: Promise<unknown>): void {
+    this.inFlight.add(work);
   }
 
   private accept(socket: Socket, implicitTls = false): void {
@@ -302,10 +347,12 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     this.log.debug('session', 'disconnected', { id: session.id, reason });
     session.emit('disconnect', { reason });
     if (this.hooks.has('onDisconnect')) {
-      void this.hooks.run('onDisconnect', { session }).then((outcome) => {
+      const ran = this.hooks.run('onDisconnect', { session }).then((outcome) => {
         if (outcome.kind === 'failed') this.reportError(outcome.error, session);
       });
+      this.track(ran);
     }
+    if (this.sessionSet.size === 0) this.emptied?.();
   }
 
   async filesystemFor(user: FtpUser, session: Session): Promise<FileSystem | undefined> {

@@ -22,6 +22,7 @@ export async function runControlJob(
   try {
     const running = work(job);
     running.catch(() => undefined); // settled below, or abandoned after an abort
+    session.server.track?.(running);
     await Promise.race([running, aborted(job.signal)]);
   } catch (error) {
     if (job.reason) {

@@ -167,6 +167,8 @@ async function carry(
     transfer.signal.addEventListener('abort', destroy, { once: true });
     const work = body(data, transfer);
     work.catch(() => undefined); // settled below or abandoned after an abort
+    // After an abort the reply goes out at once; storage may still be closing a file.
+    session.server.track?.(work);
     await Promise.race([work, aborted(transfer.signal)]);
     const closing = info.closing ?? session.t(info.direction === 'listing' ? 'listingComplete' : 'transferComplete');
     session.reply(ReplyCode.ClosingDataConnection, closing);

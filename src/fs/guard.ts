@@ -22,6 +22,15 @@ const CONTEXT_ARGUMENT: Readonly<Record<string, number>> = {
 const guarded = new WeakMap<FileSystem, FileSystem>();
 
 /**
+ * Where a context says to keep each backend call until it settles (sessions
+ * set it): the guard may give up on a call at once, but the server's close()
+ * waits for the backend to settle it, within a bound, so a file handle an
+ * aborted upload still holds is closed before close() resolves.
+ */
+export const TRACK_CALL = Symbol('ftpkit.trackCall');
+type Keeper = (work: Promise<unknown>) => void;
+
+/**
  * The filesystem as sessions call it: every call settles as soon as its
  * `ctx.signal` fires (ABOR, disconnect, timeout, shutdown), even when the
  * backend ignores the signal and never settles itself, so a stuck backend can
@@ -54,10 +63,12 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
 
 function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {
   return function (...args: unknown[]): unknown {
-    const signal = (args[at] as FsContext | undefined)?.signal;
+    const ctx = args[at] as (FsContext & { [TRACK_CALL]?: Keeper }) | undefined;
+    const signal = ctx?.signal;
     if (!signal) return method.apply(target, args);
     if (signal.aborted) return Promise.reject(abortError(signal));
     const result = method.apply(target, args);
+    if (isPromise(result)) ctx?.[TRACK_CALL]?.(result);
     // The entries of a listing are not raced one by one (a million of them
     // would pay for it): listings run inside a transfer, whose own race
     // against the abort signal already frees the session.

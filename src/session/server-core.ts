@@ -32,6 +32,8 @@ export interface ServerCore {
    */
   commandPolicy?(session: Session, spec: CommandSpec, argument: string): { code: number; message: string } | undefined;
   reportError(error: unknown, session?: Session): void;
+  /** Keeps a storage or hook call that may outlive its reply, for close() to wait on. */
+  track?(work: Promise<unknown>): void;
   /** Every session event goes through here: stats, diagnostics channels, listeners. */
   observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void;
   sessionClosed(session: Session, reason: string): void;

@@ -16,6 +16,7 @@ import { defaultReplyTexts } from '../protocol/reply-texts.js';
 import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
+import { TRACK_CALL } from '../fs/guard.js';
 import { endGracefully } from '../net/linger.js';
 import { idleClock } from './idle-clock.js';
 import { LineReader } from './line-reader.js';
@@ -94,6 +95,8 @@ export class Session implements FtpSession {
   private urgent: Promise<void> = Promise.resolve();
   /** Reading is paused because the queue is full. */
   private queueFull = false;
+  /** The server is shutting down: close with this text once the current command answered. */
+  private drainMessage: string | undefined;
   private readonly onData = (chunk: Buffer) => {
     // Anything thrown here would be an uncaught exception in the host process.
     try {
@@ -146,7 +149,9 @@ export class Session implements FtpSession {
   /** Context for filesystem calls; `signal` defaults to the session's lifetime. */
   fsContext(signal: AbortSignal = this.signal): FsContext {
     if (!this.user) throw new Error('fsContext before login');
-    return { session: this, user: this.user, signal };
+    // The server keeps storage calls until they settle, even ones the guard gave up on (see TRACK_CALL).
+    const keep = (work: Promise<unknown>) => this.server.track?.(work);
+    return Object.assign({ session: this, user: this.user, signal }, { [TRACK_CALL]: keep }) as FsContext;
   }
 
   /** Whether the logged-in user may do `permission` at `path` (server read-only mode included). */
@@ -256,12 +261,38 @@ export class Session implements FtpSession {
   /**
    * Host control: close the session. With a message, the client gets that
    * reply first (421 unless `code` says otherwise). A running transfer is
-   * aborted with `reason` ("host"; "shutdown" when the server closes).
+   * aborted with `reason` ("host"; "shutdown" when the server closes) and
+   * answers first: the client sees 426 for the transfer, then the 421.
    */
   close(message?: string, code: number = ReplyCode.ServiceNotAvailable, reason: AbortReason = 'host'): void {
     if (this.closing) return;
+    const transfer = this.transfer;
+    if (transfer) {
+      transfer.abort(reason);
+      // An aborted transfer answers within a tick or two; the timer is only a safety net.
+      const then = () => {
+        clearTimeout(safety);
+        if (this.transfer === transfer) this.transfer = undefined;
+        this.close(message, code, reason);
+      };
+      const safety = setTimeout(then, 1000);
+      safety.unref();
+      void transfer.done.then(then);
+      return;
+    }
     if (message !== undefined) this.reply(code, message);
     this.end(reason === 'shutdown' ? 'shutdown' : 'closed by host', reason);
+  }
+
+  /**
+   * Server shutdown: ends the session with `message` (421) as soon as the
+   * command in progress, its transfer included, has answered; at once when
+   * idle. Commands queued behind it are not run.
+   */
+  closeWhenIdle(message: string): void {
+    if (this.closing) return;
+    this.drainMessage = message;
+    if (!this.busy) this.close(message, ReplyCode.ServiceNotAvailable, 'shutdown');
   }
 
   /** Called by QUIT: after a running transfer ends, or now. */
@@ -391,7 +422,8 @@ export class Session implements FtpSession {
     if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
-      this.run(line).catch(this.failed);
+      const running = this.run(line).catch(this.failed);
+      this.server.track?.(running);
       return;
     }
     const spec = this.server.commands.lookup(verbOf(line));
@@ -475,6 +507,10 @@ export class Session implements FtpSession {
       // ABOR or STAT that arrived during this command answer before the next one.
       await this.urgent;
       await this.repliesDrained();
+      if (this.drainMessage !== undefined) {
+        this.close(this.drainMessage, ReplyCode.ServiceNotAvailable, 'shutdown');
+        break;
+      }
       next = this.takeQueued();
     }
     this.busy = false;

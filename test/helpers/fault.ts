@@ -22,6 +22,8 @@ export async function faultScenario<U extends FtpUser = FtpUser>(
   t: TestContext,
   options: StartOptions<U>,
   body: (ctx: FaultContext<U>) => Promise<void>,
+  /** How "the server serves the next client" is checked (default: a plain login, upload and download). */
+  nextClient?: (port: number) => Promise<void>,
 ): Promise<void> {
   const leaks = new LeakCheck();
   const clients: RawClient[] = [];
@@ -40,7 +42,7 @@ export async function faultScenario<U extends FtpUser = FtpUser>(
     });
     for (const client of clients) client.close();
     await sessionsGone(started);
-    await servesNextClient(started.port, user.username, user.password);
+    await (nextClient ? nextClient(started.port) : servesNextClient(started.port, user.username, user.password));
     await sessionsGone(started);
     await started.close();
     ok = true;

@@ -120,6 +120,7 @@ function recordPassiveListeners(server: FtpServer<never> | FtpServer<FtpUser>) {
     const port = bound && typeof bound === 'object' ? bound.port : 0;
     ports.add(port);
     listeners.set(listener, port);
+    listener.once('close', () => listeners.delete(listener)); // kept only while open
     listener.on('connection', (socket: Socket) => {
       accepted.add(socket);
       socket.once('close', () => accepted.delete(socket));

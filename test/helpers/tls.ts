@@ -74,6 +74,8 @@ export class TlsControl {
   private constructor(
     readonly client: RawClient,
     readonly socket: TLSSocket,
+    /** The TCP socket under an explicit (AUTH TLS) connection: reset it to vanish the rude way. */
+    readonly raw?: Socket,
   ) {
     socket.on('session', (session: Buffer) => (this.session = session));
   }
@@ -85,7 +87,7 @@ export class TlsControl {
     plain.socket.removeAllListeners('data');
     const socket = tlsConnect({ socket: plain.socket, rejectUnauthorized: false, ...options });
     await once(socket, 'secureConnect');
-    return new TlsControl(RawClient.over(socket), socket);
+    return new TlsControl(RawClient.over(socket), socket, plain.socket);
   }
 
   static async implicit(port: number, options: ConnectionOptions = {}): Promise<TlsControl> {
