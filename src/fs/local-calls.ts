@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Stats } from 'node:fs';
+import type { Dir, Stats } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 
 /**
@@ -22,6 +22,8 @@ export interface MetadataCalls {
   /** `lstat` of a listing's batch of entries (one promise for the batch; `undefined`: gone or unreadable). */
   lstatMany(paths: readonly string[]): Promise<(Stats | undefined)[]>;
   open(path: string, flags: string | number, mode?: number): Promise<number>;
+  opendir(path: string, bufferSize: number): Promise<Dir>;
+  closedir(dir: Dir): Promise<void>;
   fstat(fd: number): Promise<Stats>;
   ftruncate(fd: number, length: number): Promise<void>;
   close(fd: number): Promise<void>;
@@ -48,6 +50,8 @@ export const inlineCalls: MetadataCalls = {
   lstat: (path) => settle(() => fs.lstatSync(path, { throwIfNoEntry: false })),
   lstatMany: (paths) => Promise.resolve(paths.map((path) => quietly(() => fs.lstatSync(path, { throwIfNoEntry: false })))),
   open: (path, flags, mode) => settle(() => fs.openSync(path, flags, mode)),
+  opendir: (path, bufferSize) => settle(() => fs.opendirSync(path, { bufferSize })),
+  closedir: (dir) => settle(() => dir.closeSync()),
   fstat: (fd) => settle(() => fs.fstatSync(fd)),
   ftruncate: (fd, length) => settle(() => fs.ftruncateSync(fd, length)),
   close: (fd) => settle(() => fs.closeSync(fd)),
@@ -82,6 +86,8 @@ export const threadPoolCalls: MetadataCalls = {
     }),
   lstatMany: (paths) => Promise.all(paths.map((path) => fsp.lstat(path).catch(() => undefined))),
   open: (path, flags, mode) => call<number>((done) => fs.open(path, flags, mode, done)),
+  opendir: (path, bufferSize) => fsp.opendir(path, { bufferSize }),
+  closedir: (dir) => dir.close(),
   fstat: (fd) => call<Stats>((done) => fs.fstat(fd, done)),
   ftruncate: (fd, length) => call<void>((done) => fs.ftruncate(fd, length, done)),
   close: (fd) => call<void>((done) => fs.close(fd, done)),

@@ -65,7 +65,7 @@ export class LocalFileSystem implements FileSystem {
   async *list(path: string): AsyncIterable<FileStat> {
     const real = await this.resolveExisting(path);
     const realRoot = await this.getRealRoot();
-    const dir = await wrap(fsp.opendir(real, { bufferSize: Math.max(32, this.statConcurrency) }));
+    const dir = await wrap(this.calls.opendir(real, Math.max(32, this.statConcurrency)));
     try {
       for (;;) {
         const batch = await this.readNames(dir);
@@ -75,7 +75,7 @@ export class LocalFileSystem implements FileSystem {
     } catch (error) {
       throw toFtpError(error);
     } finally {
-      await dir.close().catch(() => undefined);
+      await this.calls.closedir(dir).catch(() => undefined);
     }
   }
 
