@@ -140,7 +140,7 @@ test('streams that fail or stall midway, and a write() that resolves without rea
 
 test('storage that hangs: the idle timeout or the stall timeout ends the wait, never a stuck server', async (t) => {
   const chaos = new ChaosFileSystem(new FullMemory(FILES));
-  const timeouts = { idle: 400, stalledTransfer: 400 };
+  const timeouts = { idle: 200, stalledTransfer: 200 };
   await faultScenario(t, { filesystem: chaos as FileSystem, timeouts }, async ({ login, connect }) => {
     for (const fault of ['hang', 'hang-abortable'] as const) {
       for (const method of Object.keys(probes) as FsMethod[]) {
