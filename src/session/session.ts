@@ -377,8 +377,12 @@ export class Session implements FtpSession {
   /** @internal The idle clock found the deadline passed. */
   expire(): void {
     if (this.transfer || this.closing) return; // the transfer has its own stall check
-    this.say(ReplyCode.ServiceNotAvailable, this.user ? 'idleTimeout' : 'loginTimeout');
-    this.end('timeout');
+    try {
+      this.say(ReplyCode.ServiceNotAvailable, this.user ? 'idleTimeout' : 'loginTimeout');
+      this.end('timeout');
+    } catch (error) {
+      this.failed(error); // called from the shared clock's timer: a throw would be uncaught
+    }
   }
 
   private sayGoodbye(): void {
