@@ -34,7 +34,14 @@ export class ActiveTarget implements DataSetup {
       socket.on('error', onError);
       socket.once('connect', () => {
         socket.on('error', () => undefined); // reported through the transfer
-        const wrapped = this.wrap ? this.wrap(socket) : socket;
+        let wrapped: Duplex | Promise<Duplex>;
+        try {
+          wrapped = this.wrap ? this.wrap(socket) : socket;
+        } catch (error) {
+          // In an event handler a throw would be an uncaught exception in the host.
+          fail(error instanceof Error ? error : new DataConnectionError("Can't open data connection.", 'failed'));
+          return;
+        }
         if (!(wrapped instanceof Promise)) {
           cleanup();
           resolve(wrapped);

@@ -106,7 +106,16 @@ export class PassiveListener implements DataSetup {
       return;
     }
     socket.setNoDelay(true);
-    const wrapped = this.options.wrap ? this.options.wrap(socket) : socket;
+    let wrapped: Duplex | Promise<Duplex>;
+    try {
+      wrapped = this.options.wrap ? this.options.wrap(socket) : socket;
+    } catch (error) {
+      // In a connection handler a throw would be an uncaught exception in the host.
+      socket.destroy();
+      this.refusal = error instanceof Error ? error : new DataConnectionError("Can't open data connection.", 'failed');
+      if (this.negotiating.size === 0) this.waiter?.(this.refusal);
+      return;
+    }
     if (!(wrapped instanceof Promise)) {
       this.use(wrapped);
       return;

@@ -154,6 +154,11 @@ async function carry(
   const watch = watchProgress(session, transfer, base);
   try {
     stream = await setup.open(options.timeouts.dataConnection, transfer.signal);
+    // The client connected early and has closed again: nothing would ever flow (or
+    // fail) on it, so the transfer would wait for the stall timeout. Say so now.
+    // (An upload that already ended cleanly is an empty file: that is fine.)
+    const emptyUpload = info.direction === 'upload' && stream.readableEnded && !stream.errored;
+    if (stream.destroyed && !emptyUpload) throw new DataConnectionError(session.t('dataConnectionFailed'), 'failed');
     const data = stream;
     const broken = () => {
       dataBroken = true;

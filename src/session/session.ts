@@ -277,7 +277,7 @@ export class Session implements FtpSession {
       };
       const safety = setTimeout(then, 1000);
       safety.unref();
-      void transfer.done.then(then);
+      transfer.done.then(then).catch(this.failed);
       return;
     }
     if (message !== undefined) this.reply(code, message);
