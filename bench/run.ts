@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CASES, CASE_GROUPS } from './cases/index.js';
-import { NotApplicable, loginClient, type CaseDef } from './cases/types.js';
+import { CaseFailure, NotApplicable, loginClient, type CaseDef } from './cases/types.js';
 import { FixtureStore } from './fixtures.js';
 import { evaluateTargets, formatNumber, renderTable, renderTargets, type Results } from './report.js';
 import { SCALES, type Scale } from './scale.js';
@@ -218,7 +218,8 @@ async function main(): Promise<number> {
           log(message);
           for (const row of rows) {
             const cell = results.cells[row.id]![name];
-            if (!cell || ('samples' in cell && cell.samples.length < scale.runs)) results.cells[row.id]![name] = { note: /timed out|idle for/.test(message) ? 'timeout' : 'failed' };
+            const note = error instanceof CaseFailure ? error.note : /timed out|idle for/.test(message) ? 'timeout' : 'failed';
+            if (!cell || ('samples' in cell && cell.samples.length < scale.runs)) results.cells[row.id]![name] = { note };
           }
         }
       } finally {

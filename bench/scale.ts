@@ -13,6 +13,8 @@ export interface Scale {
   runs: number;
   /** Longest wait for any reply or data, per client (ms). */
   timeoutMs: number;
+  /** How long memory is left to settle before it is read (ms). */
+  settleMs: number;
 }
 
 const MiB = 1024 * 1024;
@@ -30,6 +32,7 @@ export const SCALES: Record<Scale['name'], Scale> = {
     idleSessions: 1000,
     runs: 3,
     timeoutMs: 120_000,
+    settleMs: 1000,
   },
   quick: {
     name: 'quick',
@@ -43,6 +46,7 @@ export const SCALES: Record<Scale['name'], Scale> = {
     idleSessions: 200,
     runs: 3,
     timeoutMs: 60_000,
+    settleMs: 1000,
   },
   tiny: {
     name: 'tiny',
@@ -56,6 +60,7 @@ export const SCALES: Record<Scale['name'], Scale> = {
     idleSessions: 10,
     runs: 1,
     timeoutMs: 30_000,
+    settleMs: 100,
   },
 };
 

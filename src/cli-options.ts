@@ -89,6 +89,17 @@ export const flags: Flag[] = [
     apply: (o) => void (o.localFileSystem = { ...o.localFileSystem, atomicUploads: true }),
   },
   {
+    name: 'metadata-calls',
+    type: 'string',
+    value: 'inline|thread-pool',
+    help: 'how stat, realpath, open... reach the disk: inline (default, fastest on a local disk) or thread-pool (network filesystems)',
+    apply(o, v) {
+      const mode = String(v);
+      if (mode !== 'inline' && mode !== 'thread-pool') throw new CliError(`--metadata-calls needs inline or thread-pool, got "${mode}"`);
+      o.localFileSystem = { ...o.localFileSystem, metadataCalls: mode };
+    },
+  },
+  {
     name: 'pasv-range',
     type: 'string',
     value: 'MIN-MAX',

@@ -2,7 +2,7 @@ import { bigDirectory } from '../fixtures.js';
 import { FtpReplyError, type FtpClient } from '../ftp-client.js';
 import { peakRss } from '../proc.js';
 import { countLabel } from '../scale.js';
-import { NotApplicable, loginClient, type CaseDef } from './types.js';
+import { CaseFailure, NotApplicable, loginClient, type CaseDef } from './types.js';
 
 const MB = 1024 * 1024;
 
@@ -10,7 +10,7 @@ const MB = 1024 * 1024;
 async function listing(client: FtpClient, verb: 'LIST' | 'MLSD', dir: string, entries: number): Promise<number> {
   try {
     const { lines, ms } = await client.download(`${verb} ${dir}`, true);
-    if (lines < entries) throw new Error(`${verb} returned ${lines} lines for ${entries} entries`);
+    if (lines < entries) throw new CaseFailure(`${verb} returned ${lines} lines for ${entries} entries`, 'truncated');
     return ms;
   } catch (error) {
     if (verb === 'MLSD' && error instanceof FtpReplyError && error.reply.code >= 500) throw new NotApplicable('no MLSD');

@@ -27,7 +27,7 @@ export const memory: CaseDef = {
     { id: 'session-pss-kb', label: `PSS per idle session (${countLabel(scale.idleSessions)} logged in)`, unit: 'KB', better: 'lower' },
   ],
   async run(ctx) {
-    await sleep(500);
+    await sleep(ctx.scale.settleMs / 2);
     const idle = ctx.server.usage().rssBytes;
     const idlePss = treePss(ctx.server.pid);
     const clients: { destroy(): void }[] = [];
@@ -41,7 +41,7 @@ export const memory: CaseDef = {
         }
       };
       await Promise.all(Array.from({ length: OPENING_CONCURRENCY }, opener));
-      await sleep(1000);
+      await sleep(ctx.scale.settleMs);
       const busy = ctx.server.usage().rssBytes;
       const busyPss = treePss(ctx.server.pid);
       const n = clients.length;

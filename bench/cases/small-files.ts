@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { countLabel } from '../scale.js';
 import { loginClient, type CaseDef } from './types.js';
 
-/** Files moved before timing starts (JIT, caches, first-use costs). */
-const WARM_UP = 10;
+/** Files moved before timing starts (JIT, caches, first-use costs): 10, fewer at tiny scales. */
+const warmUp = (count: number) => Math.min(10, Math.ceil(count / 10));
 
 /** Many small files over one session: what per-transfer overhead costs (EPSV, connect, 150, 226). */
 export const smallFiles: CaseDef = {
@@ -20,7 +20,7 @@ export const smallFiles: CaseDef = {
     const client = await loginClient(ctx, false);
     try {
       await client.expect('TYPE I', 200);
-      for (let i = 0; i < WARM_UP; i++) {
+      for (let i = 0; i < warmUp(count); i++) {
         await client.upload(`STOR warm-${i}.bin`, size, content);
         await client.download(`RETR warm-${i}.bin`);
       }

@@ -14,6 +14,16 @@ export interface RowDef {
 /** A value that does not apply to a server (no MLSD, no TLS...): shown as "n/a". */
 export class NotApplicable extends Error {}
 
+/** A run that failed in a way worth naming in its cell ("truncated" rather than "failed"). */
+export class CaseFailure extends Error {
+  constructor(
+    message: string,
+    readonly note: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface CaseContext {
   server: RunningServer;
   env: Environment;
