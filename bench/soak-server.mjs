@@ -2,14 +2,15 @@
 // The server side of `npm run soak`, in its own process so its memory and
 // descriptors are measured alone (run with --expose-gc). Plain JavaScript on
 // the built package (dist/). Serves ROOT (atomic uploads) on 127.0.0.1:0 as
-// soak/soak, prints its port as JSON on stdout, then answers IPC requests:
+// soak/soak, with FTPS offered (not required) when CERT and KEY are given,
+// prints its port as JSON on stdout, then answers IPC requests:
 //   { type: 'sample' }  → { type: 'sample', heapUsed, rss, fds, sessions, errors, stats }
 //                         (heap measured after a full garbage collection)
 //   { type: 'close' }   → close({ graceMs: 2000 }), { type: 'closed', fds }, exit
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { FtpServer, LocalFileSystem } from '../dist/index.js';
 
-const [root] = process.argv.slice(2);
+const [root, cert, key] = process.argv.slice(2);
 const server = new FtpServer({
   host: '127.0.0.1',
   port: 0,
@@ -20,6 +21,7 @@ const server = new FtpServer({
   limits: { maxConnections: 0, maxConnectionsPerAddress: 0 },
   loginThrottle: false,
   antiFlood: false,
+  ...(cert && key ? { tls: { cert: readFileSync(cert), key: readFileSync(key), require: 'none' } } : {}),
 });
 const errors = [];
 server.on('error', ({ error }) => errors.push(error instanceof Error ? error.message : String(error)));

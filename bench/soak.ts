@@ -1,10 +1,10 @@
 /**
- * `npm run soak -- --seconds 300 [--concurrency 32] [--interval 15]`
+ * `npm run soak -- --seconds 300 [--concurrency 32] [--interval 15] [--plain]`
  *
  * Mixed load against a real ftpkit server in its own process, for a set time:
  * logins good and bad, listings, uploads, downloads, round trips checked by
- * hash, directory work, aborts, and clients vanishing mid-transfer (the
- * workload of test/helpers/mixed-load.ts). Every interval it prints the
+ * hash, directory work, aborts, and clients vanishing mid-transfer, in plain
+ * FTP and (unless --plain) FTPS (the workload of test/helpers/mixed-load.ts). Every interval it prints the
  * session rate, errors, throughput and the server's heap (after a full GC),
  * RSS and open descriptors; at the end a summary and a verdict. It passes
  * (exit 0) when no session failed, the server reported no error, its heap in
@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { emptyStats, runMixedLoad } from '../test/helpers/mixed-load.js';
+import { testCertificates } from '../test/helpers/tls.js';
 
 interface Sample {
   type: 'sample';
@@ -34,13 +35,15 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '60' },
     concurrency: { type: 'string', default: '32' },
     interval: { type: 'string', default: '15' },
+    plain: { type: 'boolean', default: false },
   },
 });
+const tls = !values.plain;
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const interval = Number(values.interval);
 if (!(seconds > 0) || !(concurrency > 0) || !(interval > 0)) {
-  process.stderr.write('usage: npm run soak -- --seconds N [--concurrency N] [--interval N]\n');
+  process.stderr.write('usage: npm run soak -- --seconds N [--concurrency N] [--interval N] [--plain]\n');
   process.exit(2);
 }
 
@@ -51,7 +54,8 @@ const root = await mkdtemp(join(tmpdir(), 'ftpkit-soak-'));
 const seed = { path: '/seed.bin', data: randomBytes(256 * 1024) };
 await writeFile(join(root, 'seed.bin'), seed.data);
 
-const child = fork(new URL('./soak-server.mjs', import.meta.url), [root], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+const certificates = tls ? testCertificates() : undefined;
+const child = fork(new URL('./soak-server.mjs', import.meta.url), [root, ...(certificates ? [certificates.certPath, certificates.keyPath] : [])], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
 const ready = await new Promise<{ port: number; fds: number }>((resolve, reject) => {
   let out = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -80,7 +84,7 @@ const baseline = await request<Sample>({ type: 'sample' }, 'sample');
 const started = Date.now();
 const deadline = started + seconds * 1000;
 
-process.stdout.write(`soak: ${seconds} s, ${concurrency} clients at once, server pid ${child.pid}, baseline heap ${mb(baseline.heapUsed)} MB, ${baseline.fds} fds\n`);
+process.stdout.write(`soak: ${seconds} s, ${concurrency} clients at once, ${tls ? 'plain FTP and FTPS' : 'plain FTP only'}, server pid ${child.pid}, baseline heap ${mb(baseline.heapUsed)} MB, ${baseline.fds} fds\n`);
 process.stdout.write('time    sessions   rate/s  errors  up MB/s  down MB/s  heap MB  rss MB  fds  open\n');
 
 let last = { at: started, sessions: 0, up: 0, down: 0 };
@@ -107,7 +111,7 @@ const reporter = setInterval(() => {
   });
 }, interval * 1000);
 
-await runMixedLoad({ port: ready.port, username: 'soak', password: 'soak', seed }, { concurrency, until: () => Date.now() >= deadline }, stats);
+await runMixedLoad({ port: ready.port, username: 'soak', password: 'soak', seed, tls }, { concurrency, until: () => Date.now() >= deadline }, stats);
 clearInterval(reporter);
 
 // The load stopped: every session ends, descriptors come back to the baseline.

@@ -11,6 +11,7 @@ import { eventually, LeakCheck, newDescriptors, socketsOnPorts } from '../helper
 import { emptyStats, runMixedLoad } from '../helpers/mixed-load.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer, tempDir } from '../helpers/server.js';
+import { tlsOptions } from '../helpers/tls.js';
 
 /**
  * Thousands of mixed sessions (logins good and bad, listings, uploads,
@@ -31,7 +32,7 @@ function heapAfterGc(): number {
 
 const MB = 1024 * 1024;
 
-test('2,000 mixed sessions: sessions, descriptors, sockets, timers and passive ports back to baseline; the heap stays flat', async (t) => {
+test('2,000 mixed sessions, plain and FTPS: sessions, descriptors, sockets, timers and passive ports back to baseline; the heap stays flat', async (t) => {
   const root = await tempDir(t);
   const seed = { path: '/seed.bin', data: randomBytes(96 * 1024) };
   await writeFile(join(root, 'seed.bin'), seed.data);
@@ -39,11 +40,13 @@ test('2,000 mixed sessions: sessions, descriptors, sockets, timers and passive p
     filesystem: new LocalFileSystem(root, { atomicUploads: true }),
     root,
     passive: { portRange: '41000-41039' },
+    // FTPS offered, not required: plain and TLS sessions in one mix.
+    tls: tlsOptions({ require: 'none' }),
     loginThrottle: false,
     antiFlood: false,
   });
   const { server, port } = started;
-  const target = { port, seed, maxUpload: 128 * 1024 };
+  const target = { port, seed, maxUpload: 128 * 1024, tls: true };
 
   // Warm-up: code paths compiled, pools and caches at their working size.
   const warm = await runMixedLoad(target, { sessions: 300, concurrency: 30 });
@@ -63,6 +66,7 @@ test('2,000 mixed sessions: sessions, descriptors, sockets, timers and passive p
   t.diagnostic(`heap after gc: warm ${(heapBefore / MB).toFixed(1)} MB, then ${heaps.map((h) => (h / MB).toFixed(1)).join(', ')} MB`);
   assert.deepEqual(stats.errors.slice(0, 10), [], `${stats.errors.length} errors`);
   assert.ok((stats.byScenario.vanish ?? 0) > 0 && (stats.byScenario.abort ?? 0) > 0, 'the mix included aborts and vanishing clients');
+  assert.ok((stats.byScenario['tls-round-trip'] ?? 0) > 0 && (stats.byScenario['tls-vanish'] ?? 0) > 0, 'and FTPS sessions');
 
   // Everything the sessions used is released while the server keeps running.
   assert.equal(server.stats().connections, 0);

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { RawClient, readAll, type Reply } from './raw-client.js';
+import { TlsControl } from './tls.js';
 
 /**
  * Mixed FTP load from real sockets, the way a busy server sees it: logins
@@ -13,7 +14,7 @@ import { RawClient, readAll, type Reply } from './raw-client.js';
  * description. Clients that vanish on purpose are not errors.
  */
 
-export type Scenario = 'login-fail' | 'list' | 'upload' | 'download' | 'round-trip' | 'directories' | 'abort' | 'vanish' | 'noop-quit';
+export type Scenario = 'login-fail' | 'list' | 'upload' | 'download' | 'round-trip' | 'directories' | 'abort' | 'vanish' | 'noop-quit' | 'tls-round-trip' | 'tls-vanish';
 
 const WEIGHTS: readonly [Scenario, number][] = [
   ['login-fail', 1],
@@ -27,6 +28,12 @@ const WEIGHTS: readonly [Scenario, number][] = [
   ['noop-quit', 2],
 ];
 
+/** Added when the target speaks FTPS (explicit AUTH TLS, PROT P, resumed data sessions). */
+const TLS_WEIGHTS: readonly [Scenario, number][] = [
+  ['tls-round-trip', 2],
+  ['tls-vanish', 1],
+];
+
 export interface LoadTarget {
   port: number;
   host?: string;
@@ -36,6 +43,8 @@ export interface LoadTarget {
   seed: { path: string; data: Buffer };
   /** Largest upload in bytes (default 256 KiB). */
   maxUpload?: number;
+  /** The server offers FTPS (with `require: 'none'`, so plain sessions still run): add TLS sessions to the mix. */
+  tls?: boolean;
 }
 
 export interface LoadStats {
@@ -50,10 +59,11 @@ export function emptyStats(): LoadStats {
   return { sessions: 0, errors: [], bytesUp: 0, bytesDown: 0, byScenario: {} };
 }
 
-function pick(): Scenario {
-  const total = WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
+function pick(tls: boolean): Scenario {
+  const weights = tls ? [...WEIGHTS, ...TLS_WEIGHTS] : WEIGHTS;
+  const total = weights.reduce((sum, [, w]) => sum + w, 0);
   let r = Math.random() * total;
-  for (const [scenario, weight] of WEIGHTS) {
+  for (const [scenario, weight] of weights) {
     r -= weight;
     if (r < 0) return scenario;
   }
@@ -111,6 +121,10 @@ export async function runScenario(target: LoadTarget, scenario: Scenario, stats:
       expect(await c.cmd(`USER ${username}`), 331, 'USER');
       expect(await c.cmd('PASS wrong-password'), 530, 'PASS wrong');
       await quit(c);
+      return;
+    }
+    if (scenario === 'tls-round-trip' || scenario === 'tls-vanish') {
+      await tlsSession(target, scenario, stats);
       return;
     }
     c = await RawClient.login(port, username, password, host);
@@ -205,6 +219,51 @@ export async function runScenario(target: LoadTarget, scenario: Scenario, stats:
   }
 }
 
+/** An FTPS session: AUTH TLS, PROT P, data connections resuming the control session. */
+async function tlsSession(target: LoadTarget, scenario: 'tls-round-trip' | 'tls-vanish', stats: LoadStats): Promise<void> {
+  const control = await TlsControl.explicit(target.port);
+  try {
+    await control.login(target.username ?? 'test', target.password ?? 'test');
+    const c = control.client;
+    expect(await c.cmd('TYPE I'), 200, 'TYPE I');
+    const transfer = async (line: string, send?: Buffer): Promise<Buffer> => {
+      const raw = await control.epsv();
+      const data = TlsControl.dataTls(raw, control.session);
+      c.send(line);
+      expect(await c.read(), 150, line);
+      if (send) {
+        data.end(send);
+        await closed(raw);
+        expect(await c.read(), 226, `${line} end`);
+        return send;
+      }
+      const bytes = await readAll(data as unknown as Socket);
+      expect(await c.read(), 226, `${line} end`);
+      return bytes;
+    };
+    if (scenario === 'tls-vanish') {
+      const raw = await control.epsv();
+      TlsControl.dataTls(raw, control.session).on('error', () => undefined);
+      c.send(`RETR ${target.seed.path}`);
+      await c.read(); // 150
+      raw.resetAndDestroy();
+      control.raw?.resetAndDestroy();
+      return;
+    }
+    const data = randomBytes(Math.floor(Math.random() * (target.maxUpload ?? 256 * 1024)));
+    const name = uniqueName();
+    await transfer(`STOR ${name}`, data);
+    const back = await transfer(`RETR ${name}`);
+    stats.bytesUp += data.length;
+    stats.bytesDown += back.length;
+    if (digest(back) !== digest(data)) throw new Unexpected(`${name}: downloaded bytes differ from the upload (TLS)`);
+    expect(await c.cmd(`DELE ${name}`), 250, 'DELE');
+    expect(await c.cmd('QUIT'), 221, 'QUIT');
+  } finally {
+    control.close();
+  }
+}
+
 /** Runs sessions, `concurrency` at a time, until `sessions` have run or `until()` says stop. */
 export async function runMixedLoad(target: LoadTarget, options: { sessions?: number; concurrency: number; until?: () => boolean }, stats: LoadStats = emptyStats()): Promise<LoadStats> {
   let started = 0;
@@ -213,7 +272,7 @@ export async function runMixedLoad(target: LoadTarget, options: { sessions?: num
     Array.from({ length: options.concurrency }, async () => {
       while (more()) {
         started++;
-        await runScenario(target, pick(), stats);
+        await runScenario(target, pick(target.tls === true), stats);
       }
     }),
   );
