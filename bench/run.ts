@@ -190,7 +190,12 @@ async function main(): Promise<number> {
             server = undefined;
             server = await RunningServer.start(name, launch, env, lent.root, def.tls ? tls : undefined);
           }
-          const values = await def.run({ server, env, scale, login: () => loginClient({ server: server!, env, scale }, def.tls ?? false) });
+          const ctx = { server, env, scale, login: () => loginClient({ server: server!, env, scale }, def.tls ?? false) };
+          if (def.warmUp && run === 0) {
+            await def.run(ctx);
+            log(`${def.id} ${name}: warmed up (one untimed run)`);
+          }
+          const values = await def.run(ctx);
           for (const [row, value] of Object.entries(values)) {
             const cells = results.cells[row]!;
             if (value instanceof NotApplicable) {

@@ -11,7 +11,7 @@ import { spawnServer } from './helpers/spawned.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The guides whose code this file keeps honest. */
-const GUIDES = ['getting-started.md', 'options.md', 'hooks-and-events.md', 'storage.md', 'nat.md', 'logging.md', 'troubleshooting.md'];
+const GUIDES = ['getting-started.md', 'options.md', 'hooks-and-events.md', 'events.md', 'storage.md', 'nat.md', 'logging.md', 'troubleshooting.md'];
 
 interface Snippet {
   doc: string;

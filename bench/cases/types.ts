@@ -43,6 +43,12 @@ export interface CaseDef {
   raw?: boolean;
   /** A new server process for every run (memory cases: no heap left over from the run before). */
   freshServerPerRun?: boolean;
+  /**
+   * One untimed run on each server before the timed ones. A fresh process moves
+   * its first GiB slower than the next (allocator, heap sizing, JIT: the bare
+   * Node pipe too), so without it the first sample measures start-up, not speed.
+   */
+  warmUp?: boolean;
   /** One run: a value per row id (a NotApplicable for rows that do not apply). */
   run(ctx: CaseContext): Promise<Record<string, number | NotApplicable>>;
 }
