@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Results } from '../bench/report.js';
+import type { Results } from './bench/report.js';
 import { tempDir } from './helpers/server.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -19,7 +19,7 @@ test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw pipe)', a
   const json = join(work, 'results.json');
   const { stdout } = await run(
     process.execPath,
-    ['--import', 'tsx', 'bench/run.ts', '--scale', 'tiny', '--peers', 'ftp-srv,raw', '--work-dir', work, '--json', json],
+    ['--import', 'tsx', 'test/bench/run.ts', '--scale', 'tiny', '--peers', 'ftp-srv,raw', '--work-dir', work, '--json', json],
     { cwd: repo, timeout: 100_000, maxBuffer: 16 * 1024 * 1024 },
   );
   const results = JSON.parse(readFileSync(json, 'utf8')) as Results;

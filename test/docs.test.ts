@@ -60,7 +60,7 @@ test.after(() => rm(workspace, { recursive: true, force: true }));
 
 // The API reference generator (npm run docs:api), into a scratch folder.
 const apiOut = join(workspace, 'api');
-const apiDocs = run(process.execPath, ['scripts/api-docs.mjs', apiOut], { cwd: ROOT, timeoutMs: 120_000 });
+const apiDocs = run(process.execPath, ['docs/api-docs.mjs', apiOut], { cwd: ROOT, timeoutMs: 120_000 });
 
 test('every option in FtpServerOptions (read from the source) is documented in docs/options.md', async () => {
   const { options } = await compiled;

@@ -8,7 +8,7 @@
 //                         (heap measured after a full garbage collection)
 //   { type: 'close' }   → close({ graceMs: 2000 }), { type: 'closed', fds }, exit
 import { readdirSync, readFileSync } from 'node:fs';
-import { FtpServer, LocalFileSystem } from '../dist/index.js';
+import { FtpServer, LocalFileSystem } from '../../dist/index.js';
 
 const [root, cert, key] = process.argv.slice(2);
 const server = new FtpServer({

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // ftpkit under the peers' launcher contract, so the benchmark starts it like
 // any other server, in its own process (its RSS and CPU are measured alone):
-//   node bench/ftpkit-server.mjs PORT ROOT USER PASS PASVMIN PASVMAX [CERT KEY]
+//   node test/bench/ftpkit-server.mjs PORT ROOT USER PASS PASVMIN PASVMAX [CERT KEY]
 // Plain JavaScript on the built package (dist/): no TypeScript loader in the
 // measured process. `npm run bench` builds first.
 import { readFileSync } from 'node:fs';
-import { FtpServer } from '../dist/index.js';
+import { FtpServer } from '../../dist/index.js';
 
 const args = process.argv.slice(2);
 if (args.length !== 6 && args.length !== 8) {

@@ -43,7 +43,7 @@ interface Settings {
   env: Environment;
 }
 
-const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 function parse(argv: string[]): Settings | undefined {
   const { values } = parseArgs({

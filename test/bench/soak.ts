@@ -18,8 +18,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { emptyStats, runMixedLoad } from '../test/helpers/mixed-load.js';
-import { testCertificates } from '../test/helpers/tls.js';
+import { emptyStats, runMixedLoad } from '../helpers/mixed-load.js';
+import { testCertificates } from '../helpers/tls.js';
 
 interface Sample {
   type: 'sample';

@@ -12,7 +12,7 @@ export const RAW = 'raw';
 export type ServerName = (typeof FTP_SERVERS)[number] | typeof RAW;
 
 export interface Environment {
-  /** The repository (bench/ is inside it). */
+  /** The repository (test/bench/ is inside it). */
   repo: string;
   /** The shared peer launchers (`<peer>/start`), if present. */
   peersDir: string | undefined;
@@ -35,9 +35,9 @@ export function launcherFor(name: ServerName, env: Environment): Launch | string
   const node = process.execPath;
   if (name === 'ftpkit') {
     if (!existsSync(join(env.repo, 'dist/index.js'))) return 'dist/ missing: run npm run build';
-    return { command: node, args: [join(env.repo, 'bench/ftpkit-server.mjs')], ftp: true };
+    return { command: node, args: [join(env.repo, 'test/bench/ftpkit-server.mjs')], ftp: true };
   }
-  if (name === RAW) return { command: node, args: [join(env.repo, 'bench/raw-pipe-server.mjs')], ftp: false };
+  if (name === RAW) return { command: node, args: [join(env.repo, 'test/bench/raw-pipe-server.mjs')], ftp: false };
   if (name === 'ftp-srv') {
     const modules = join(env.repo, 'node_modules');
     if (!existsSync(join(modules, 'ftp-srv'))) return 'ftp-srv devDependency missing: run npm ci';
@@ -50,7 +50,7 @@ export function launcherFor(name: ServerName, env: Environment): Launch | string
       if (!existsSync(join(prefix, 'ftp-srv/node_modules'))) symlinkSync(modules, join(prefix, 'ftp-srv/node_modules'));
       return { command: shared, args: [], env: { PEERS_PREFIX: prefix, NODE: node }, ftp: true };
     }
-    return { command: node, args: [join(env.repo, 'bench/peers/ftp-srv.cjs')], env: { NODE_PATH: modules }, ftp: true };
+    return { command: node, args: [join(env.repo, 'test/bench/peers/ftp-srv.cjs')], env: { NODE_PATH: modules }, ftp: true };
   }
   if (!env.peersDir) return 'no peer launchers (see --peers-dir)';
   const start = join(env.peersDir, name, 'start');

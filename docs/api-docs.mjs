@@ -7,7 +7,7 @@ import { Application } from 'typedoc';
 const out = process.argv[2] ?? 'docs/api';
 const app = await Application.bootstrapWithPlugins({
   entryPoints: ['src/index.ts', 'src/testing.ts'],
-  tsconfig: 'scripts/api-docs.tsconfig.json', // src only: tests and examples are not API
+  tsconfig: 'docs/api-docs.tsconfig.json', // src only: tests and examples are not API
   plugin: ['typedoc-plugin-markdown'],
   out,
   name: 'ftpkit API',

@@ -2,7 +2,7 @@
 // Fallback ftp-srv launcher (plain FTP only), used when the shared peer
 // launchers are not on this machine (CI): ftp-srv is a devDependency, so the
 // benchmark can always compare against it.
-//   node bench/peers/ftp-srv.cjs PORT ROOT USER PASS PASVMIN PASVMAX
+//   node test/bench/peers/ftp-srv.cjs PORT ROOT USER PASS PASVMIN PASVMAX
 const path = require('node:path');
 const FtpSrv = require('ftp-srv');
 const bunyan = require('bunyan');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The ceiling: what plain Node streams do on this machine with no FTP at all.
-//   node bench/raw-pipe-server.mjs PORT ROOT [CERT KEY]
+//   node test/bench/raw-pipe-server.mjs PORT ROOT [CERT KEY]
 // A client sends one line, "RETR name", "STOR name" or "HOLD". RETR streams
 // the file to the socket and ends it; STOR answers "+" and then streams the
 // socket into the file, and answers "OK" once the file is closed (same chunk
