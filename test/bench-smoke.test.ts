@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Results } from './bench/report.js';
+import { freePort } from './bench/servers.js';
 import { tempDir } from './helpers/server.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -17,9 +18,15 @@ const run = promisify(execFile);
 test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw pipe)', async (t) => {
   const work = await tempDir(t, 'ftpkit-bench-smoke-');
   const json = join(work, 'results.json');
+  // Peers need a passive range, not port 0. A window starting at a port the OS
+  // just chose (in its ephemeral range) keeps two suites on one machine from
+  // sharing the benchmark's default range.
+  const base = await freePort();
+  const start = Math.min(base, 60999 - 299);
+  const pasvRange = `${start}-${start + 299}`;
   const { stdout } = await run(
     process.execPath,
-    ['--import', 'tsx', 'test/bench/run.ts', '--scale', 'tiny', '--peers', 'ftp-srv,raw', '--work-dir', work, '--json', json],
+    ['--import', 'tsx', 'test/bench/run.ts', '--scale', 'tiny', '--peers', 'ftp-srv,raw', '--work-dir', work, '--json', json, '--pasv-range', pasvRange],
     { cwd: repo, timeout: 100_000, maxBuffer: 16 * 1024 * 1024 },
   );
   const results = JSON.parse(readFileSync(json, 'utf8')) as Results;
