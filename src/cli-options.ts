@@ -152,10 +152,10 @@ export function parseCli(argv: readonly string[]): { options: CliOptions; help: 
 }
 
 export function usage(): string {
-  const lines = flags.map((f) => {
-    const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`;
-    return `${left.padEnd(34)}${f.help}`;
-  });
+  const lefts = flags.map((f) => `  --${f.name}${f.value ? ` ${f.value}` : ''}`);
+  // One column for the help texts, two spaces right of the longest flag.
+  const width = Math.max(...lefts.map((left) => left.length)) + 2;
+  const lines = flags.map((f, i) => `${lefts[i]!.padEnd(width)}${f.help}`);
   return [
     'Usage: ftpkit [options]',
     '',

@@ -47,7 +47,7 @@ export const tlsFlags: Flag[] = [
     name: 'tls-client-certs',
     type: 'string',
     value: 'MODE',
-    help: 'ask for client certificates: request or require (verified against --tls-ca)',
+    help: 'ask for client certificates: off (default), request or require (verified against --tls-ca)',
     apply: (o, v) => tls(o, { clientCertificates: choice('tls-client-certs', String(v), ['request', 'require', 'off'] as const) }),
   },
   { name: 'tls-ca', type: 'string', value: 'FILE', help: 'PEM CA certificates that sign accepted client certificates', apply: (o, v) => tls(o, { caFile: String(v) }) },
