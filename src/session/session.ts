@@ -393,6 +393,8 @@ export class Session implements FtpSession {
 
   private attach(socket: Socket): void {
     socket.on('data', this.onData);
+    // detach() leaves the error guard on: CCC hands the same TCP socket back.
+    socket.off('error', this.onSocketError);
     socket.on('error', this.onSocketError);
     socket.on('close', this.onSocketClose);
     socket.on('end', this.onSocketEnd);

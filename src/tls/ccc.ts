@@ -16,7 +16,7 @@ export class SocketTap extends Duplex {
   /** CCC began: nothing more is read into TLS. */
   private stopped = false;
   private released = false;
-  private onReleased: (() => void) | undefined;
+  private onReleased: ((released: boolean) => void) | undefined;
   private readonly onData = (chunk: Buffer) => {
     if (!this.push(chunk)) this.raw.pause();
   };
@@ -50,7 +50,11 @@ export class SocketTap extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.released) this.raw.destroy();
+    if (!this.released) {
+      this.raw.destroy();
+      // A CCC waiting for the close_notify must not wait for a connection that is gone.
+      this.onReleased?.(false);
+    }
     callback(error);
   }
 
@@ -58,8 +62,9 @@ export class SocketTap extends Duplex {
    * CCC: stops feeding TLS at once (whatever the client sends from now on is
    * plain, or TLS records to skip) and resolves once TLS has written its
    * close_notify (after `tls.end()`); the TCP socket is then the caller's.
+   * Resolves false when the connection went away first.
    */
-  release(): Promise<void> {
+  release(): Promise<boolean> {
     this.stopped = true;
     this.raw.off('data', this.onData);
     this.raw.pause();
@@ -70,7 +75,7 @@ export class SocketTap extends Duplex {
     this.released = true;
     this.raw.off('end', this.onEnd);
     this.raw.off('close', this.onClose);
-    this.onReleased?.();
+    this.onReleased?.(true);
   }
 }
 
@@ -100,7 +105,11 @@ export async function clearControlTls(session: Session): Promise<void> {
   session.discardPendingInput();
   session.say(ReplyCode.CommandOkay, 'cccOk');
   secure.end();
-  await released;
+  if (!(await released)) {
+    // The client reset the connection mid-CCC: the session ends through its close handler.
+    secure.destroy();
+    return;
+  }
   const raw = tap.raw;
   state.tap = undefined;
   state.cleared = true;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
 import { test } from 'node:test';
-import { faultScenario, sleep, within, type FaultContext } from '../helpers/fault.js';
+import { faultScenario, sessionsGone, sleep, within, type FaultContext } from '../helpers/fault.js';
 import { readAll } from '../helpers/raw-client.js';
 import { TlsControl, tcp, tlsOptions } from '../helpers/tls.js';
 
@@ -165,4 +165,22 @@ test('PROT P transfers cut mid-way (download and upload, data or control side): 
       }
     }
   }, servesTlsClient);
+});
+
+test('the client resets in the middle of CCC: the command is let go with the session, close() waits for nothing', async (t) => {
+  const warnings: string[] = [];
+  const quiet = () => undefined;
+  const logger = { debug: quiet, info: quiet, error: quiet, warn: (_: object, msg?: string) => void warnings.push(msg ?? '') };
+  await faultScenario(t, { ...options, tls: tlsOptions({ allowCcc: true }), logger }, async ({ port, server }) => {
+    for (let i = 0; i < 5; i++) {
+      const control = await TlsControl.explicit(port);
+      await control.login();
+      control.client.send('CCC');
+      control.raw!.resetAndDestroy();
+    }
+    await sessionsGone({ server } as never);
+    const closing = server.close({ settleMs: 30_000 });
+    await within(closing, 5000, 'close() is not held by a CCC that lost its connection');
+    assert.deepEqual(warnings, []);
+  }, async () => undefined);
 });
