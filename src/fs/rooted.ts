@@ -8,7 +8,9 @@ import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions, WriteR
  * A sub-folder of another filesystem as a whole tree: `rooted(shared, '/home/alice')`
  * shows alice `/home/alice` as `/`, and nothing above it can be named (paths
  * arrive jailed and normalized, and are only ever appended to the folder).
- * The folder must exist. Optional methods are forwarded when the inner
+ * The folder must exist and may not contain `..`: hosts build it from user
+ * names (`/home/${username}`), and a name `..` must not give its user the
+ * parent tree; the constructor throws a TypeError instead. Optional methods are forwarded when the inner
  * filesystem has them (`usedSpace` only for the whole tree: a sub-folder's
  * usage is measured by a walk).
  */
@@ -21,6 +23,7 @@ export class RootedFileSystem extends OptionalMethods implements FileSystem {
     folder: string,
   ) {
     super();
+    if (folder.split(/[/\\]/).includes('..')) throw new TypeError(`rooted(): the folder may not contain "..": ${JSON.stringify(folder)}`);
     this.folder = resolvePath('/', folder);
     forwardOptional(this, inner, PATH_METHODS, (method, _name, [path, ...rest]) => method.call(inner, this.inside(path as string), ...rest));
     if (this.folder === '/') forwardOptional(this, inner, ['usedSpace']);

@@ -108,6 +108,25 @@ test('rooted(): a sub-folder as the whole tree, nothing above it reachable, opti
   assert.equal(mlst.code, 250);
 });
 
+test('rooted(): a folder built from a user name cannot climb out of /home (a user named ".." gets 530, not the parent tree)', async (t) => {
+  const shared = new MemoryFileSystem({ '/home/alice/notes.txt': 'alice', '/home/bob/secret.txt': 'bob' });
+  assert.throws(() => rooted(shared, '/home/..'), TypeError);
+  assert.throws(() => rooted(shared, '/home/../bob'), TypeError);
+  assert.throws(() => rooted(shared, '\\home\\..'), TypeError);
+  const { port } = await startServer(t, {
+    // The documented pattern: anyone who knows the password gets /home/<their name>.
+    authenticate: ({ username, password }) => (password === 'pw' ? { username, filesystem: rooted(shared, `/home/${username}`) } : null),
+  });
+  const honest = await RawClient.login(port, 'alice', 'pw');
+  t.after(() => honest.close());
+  assert.deepEqual(await names(honest), ['notes.txt']);
+  const climber = await RawClient.connect(port);
+  t.after(() => climber.close());
+  assert.equal((await climber.cmd('USER ..')).code, 331);
+  assert.equal((await climber.cmd('PASS pw')).code, 530);
+  assert.equal((await climber.cmd('NLST')).code, 530, 'still not logged in');
+});
+
 test('MountFileSystem: several filesystems in one tree; mount points listed; cross-mount rename refused cleanly', async (t) => {
   const disk = await tempDir(t);
   await writeFile(join(disk, 'on-disk.txt'), 'disk');
