@@ -68,7 +68,8 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
       }
       return true;
     };
-    const finish = () => socket.end(() => done());
+    // end() hands its callback the error of a write that failed after all was handed over (a reset).
+    const finish = () => socket.end((error?: Error | null) => done(error));
     const onData = (chunk: Buffer) => {
       rest = chunk; // the source is paused while a chunk is still going out
       if (!flush()) source.pause();
