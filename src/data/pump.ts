@@ -196,17 +196,19 @@ export function pour(source: Readable, sink: Writable, signal?: AbortSignal): Pr
       else if (!sink.writableFinished) reject(new Error('storage closed before the upload ended'));
       else resolve();
     };
-    const fail = (error: Error) => {
+    const fail = (error: Error, fromStorage = false) => {
       failure ??= error;
       source.unpipe(sink);
-      source.destroy();
+      // The upload's source learns that storage failed: otherwise its teardown
+      // looks like the client leaving (426) rather than a storage error (451).
+      source.destroy(fromStorage ? error : undefined);
       sink.destroy();
     };
     const onAbort = () => fail(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    source.on('error', fail);
-    sink.on('error', fail);
+    source.on('error', (error) => fail(error));
+    sink.on('error', (error) => fail(error, true));
     sink.on('finish', () => failure === undefined && settle());
     sink.on('close', settle);
     source.pipe(sink);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Readable, Writable } from 'node:stream';
-import { sendTo } from '../../src/data/pump.js';
+import { pour, sendTo } from '../../src/data/pump.js';
 
 // The data connection fails after the last byte was handed over but before it
 // was flushed (a client reset while the final piece sat in the socket's
@@ -35,4 +35,19 @@ test('sendTo resolves once every piece was written, and counts them', async () =
   await sendTo(Readable.from([Buffer.alloc(300_000, 1), Buffer.alloc(5, 2)]), socket, tally);
   assert.equal(tally.bytes, 300_005);
   assert.equal(Buffer.concat(received).length, 300_005);
+});
+
+test('pour: storage that fails destroys the upload source with its error (so the upload reports storage, not the client)', async () => {
+  const source = new Readable({ read() {} });
+  const seen: Error[] = [];
+  source.on('error', (error) => seen.push(error));
+  const sink = new Writable({
+    write(_chunk, _encoding, callback) {
+      callback(Object.assign(new Error('no space left'), { code: 'ENOSPC' }));
+    },
+  });
+  const poured = pour(source, sink);
+  source.push(Buffer.from('data'));
+  await assert.rejects(poured, { code: 'ENOSPC' });
+  assert.equal(seen[0]?.message, 'no space left');
 });
