@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { faultScenario, sleep } from '../helpers/fault.js';
+import { faultScenario, sleep, within } from '../helpers/fault.js';
 import { socketsOnPorts } from '../helpers/leaks.js';
 import type { Session } from '../../src/session/session.js';
 import { readAll } from '../helpers/raw-client.js';
+import { waitFor } from '../helpers/transfers.js';
 
 /**
  * Data connections that misbehave: the client stops reading and then
@@ -84,7 +85,7 @@ test('a data connection made and closed before the command: RETR answers 425/426
 });
 
 test('never connecting (passive and active): 425 after the time limit, the port closed, the session goes on', async (t) => {
-  await faultScenario(t, { files: FILES, timeouts: { dataConnection: 300 } }, async ({ login, passivePorts }) => {
+  await faultScenario(t, { files: FILES, timeouts: { dataConnection: 300 } }, async ({ login, passivePorts, server }) => {
     const c = await login();
     await c.cmd('EPSV');
     c.send('RETR small.txt');
@@ -100,9 +101,26 @@ test('never connecting (passive and active): 425 after the time limit, the port 
     assert.equal((await c.cmd(`EPRT |1|127.0.0.1|${port}|`)).code, 200);
     c.send('RETR big.bin');
     assert.equal((await c.read()).code, 150);
-    await sleep(100);
+    await waitFor(() => accepted.length === 1, 5000, 'the active data connection');
+    await sleep(100); // the server's writes pile up against the target that does not read
     c.reset();
-    await sleep(100);
+    await waitFor(() => server.sessions.length === 0, 5000, 'the session of the vanished client to end');
+    // The server closes its end of the active connection: the target, reading again,
+    // sees it close before the whole file came (so not because the download finished).
+    let received = 0;
+    await within(
+      Promise.all(
+        accepted.map((socket) => {
+          const gone = new Promise((resolve) => socket.once('close', resolve));
+          socket.on('error', () => undefined).on('data', (chunk: Buffer) => (received += chunk.length));
+          socket.resume();
+          return gone;
+        }),
+      ),
+      5000,
+      'the server kept its active data socket open after the client vanished',
+    );
+    assert.ok(received < FILES['/big.bin'].length, `the whole file was sent (${received} bytes) to a client that had vanished`);
     assert.deepEqual(socketsOnPorts(new Set(passivePorts)).filter((s) => s.includes('0A')), [], 'no passive listener left');
     for (const socket of accepted) socket.destroy(); // the test's own end of the active connection
     sink.close();
