@@ -16,19 +16,23 @@ export interface CertificateFiles {
  * Certificate and key read from files, and read again when a file changes
  * (size, time or inode), so a renewed certificate (certbot, cert-manager) is
  * used from the next session on without a restart. A renewal caught half
- * written keeps the last good certificate until the files make sense again.
+ * written, or a file missing for a moment, keeps the last good certificate
+ * until the files make sense again.
  */
 export function certificateFiles(files: CertificateFiles): TlsContextSource {
   const paths = [files.cert, files.key, ...(files.ca ? [files.ca] : [])];
   let current: { stamp: string; options: TlsContextOptions } | undefined;
   return async () => {
-    const stamp = (await Promise.all(paths.map((path) => stat(path)))).map((s) => `${s.ino}:${s.size}:${s.mtimeMs}`).join('|');
-    if (current?.stamp === stamp) return current.options;
-    const [cert, key, ca] = await Promise.all(paths.map((path) => readFile(path)));
-    const options: TlsContextOptions = { cert: cert!, key: key!, ...(ca ? { ca } : {}) };
+    let stamp: string;
+    let options: TlsContextOptions;
     try {
+      stamp = (await Promise.all(paths.map((path) => stat(path)))).map((s) => `${s.ino}:${s.size}:${s.mtimeMs}`).join('|');
+      if (current?.stamp === stamp) return current.options;
+      const [cert, key, ca] = await Promise.all(paths.map((path) => readFile(path)));
+      options = { cert: cert!, key: key!, ...(ca ? { ca } : {}) };
       createSecureContext(options);
     } catch (error) {
+      // A file missing for a moment (renamed into place) or half written.
       if (current) return current.options;
       throw error;
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CliError, parseCli } from '../../src/cli-options.js';
@@ -86,6 +86,13 @@ test('ftpkit --tls-cert --tls-key --implicit-tls-port: explicit and implicit FTP
   assert.notEqual(before.socket.getPeerCertificate().fingerprint256, after.socket.getPeerCertificate().fingerprint256);
   assert.equal(after.socket.getPeerCertificate().fingerprint256, new (await import('node:crypto')).X509Certificate(certs.otherCert).fingerprint256);
   await after.login();
+  // A key missing for a moment (renamed into place by a renewal tool) keeps the last good certificate.
+  await rename(key, `${key}.moving`);
+  const during = await TlsControl.explicit(server.port);
+  t.after(() => during.close());
+  assert.equal(during.socket.getPeerCertificate().fingerprint256, after.socket.getPeerCertificate().fingerprint256);
+  await rename(`${key}.moving`, key);
+  during.close();
   before.close();
   after.close();
   assert.equal(await server.stop('SIGTERM'), 0, server.stderr());
