@@ -82,7 +82,13 @@ export class TlsEngine {
     });
   }
 
-  /** Starts the server side of a data connection's handshake; `onHello` runs when the client's hello arrives. */
+  /**
+   * Starts the server side of a data connection's handshake. `onHello` runs
+   * when Node asks for a session by id: every TLS 1.3 hello (clients send a
+   * legacy session id) and TLS 1.2 hellos without a ticket. A TLS 1.2 hello
+   * with a ticket does not call it; such tickets are reusable, so nothing
+   * needs to wait for them (see protectedDataWrapper).
+   */
   wrapData(socket: Socket, onHello?: () => void): TLSSocket {
     const store = new EventEmitter();
     this.serveSessions(store, onHello);
