@@ -11,8 +11,10 @@ import { TLSSocket } from 'node:tls';
  * This pass-through holds the end back until a zero-length write on the socket
  * has settled: after a clean close it succeeds and sends nothing; after a
  * reset it fails with the error the read never saw, and the upload fails with
- * it (426) instead of being kept as complete. Plain TCP sockets only: a TLS
- * stream has its own close_notify to tell a clean end.
+ * it (426) instead of being kept as complete. Plain TCP sockets only: under
+ * TLS the TCP socket belongs to the TLS layer. Node takes a TCP close without
+ * close_notify as a clean end there too, so TLS uploads share plain FTP's
+ * limit (docs/reliability.md, "The limit of stream mode").
  */
 export class ConfirmedEnd extends Transform {
   constructor(private readonly socket: unknown) {
