@@ -7,6 +7,8 @@ import { test, type TestContext } from 'node:test';
 import { LocalFileSystem, MemoryFileSystem, type FileSystem, type FsContext, type ReadOptions, type WriteOptions } from '../../src/index.js';
 import { sleep } from '../helpers/fault.js';
 import { LeakCheck } from '../helpers/leaks.js';
+import { waitFor } from '../helpers/transfers.js';
+import type { Session } from '../../src/session/session.js';
 import { RawClient, readAll, type Reply } from '../helpers/raw-client.js';
 import { fileBytes, startServer, tempDir, type Started, type StartOptions } from '../helpers/server.js';
 
@@ -55,10 +57,6 @@ async function startUpload(c: RawClient, name: string): Promise<{ send(payload: 
       return c.read(15_000).catch(() => undefined);
     },
   };
-}
-
-async function pacedUpload(c: RawClient, name: string, payload: Buffer, pieces: number, everyMs: number): Promise<Reply | undefined> {
-  return (await startUpload(c, name)).send(payload, pieces, everyMs);
 }
 
 /** Memory storage whose /slow.bin is read in 40 pieces of 16 KiB, one every `everyMs`. */
@@ -116,10 +114,13 @@ test('transfers in flight finish within the grace: 226 for each (the bytes whole
     const uploader = track(await RawClient.login(port));
     await uploader.cmd('TYPE I');
     const payload = randomBytes(300_000);
-    const upload = pacedUpload(uploader, 'up.bin', payload, 20, 15);
+    const upload = (await startUpload(uploader, 'up.bin')).send(payload, 20, 15); // 150 received: the upload runs
 
+    // USER pipelined behind the running RETR: wait until the server has read it.
+    const downloading = (server.sessions as unknown as Session[]).find((s) => s.remotePort === downloader.socket.localPort)!;
+    const readBefore = downloading.socket.bytesRead;
     downloader.send('USER someone');
-    await sleep(60);
+    await waitFor(() => downloading.socket.bytesRead >= readBefore + 'USER someone\r\n'.length, 5000, 'the server to read the pipelined USER');
     const started = Date.now();
     const closing = server.close({ graceMs: 30_000 });
 
@@ -135,8 +136,11 @@ test('transfers in flight finish within the grace: 226 for each (the bytes whole
 });
 
 test('a session busy with a slow command finishes it (its reply goes out), then gets 421', async (t) => {
+  let entered: () => void;
+  const deleting = new Promise<void>((resolve) => (entered = resolve));
   class SlowDelete extends MemoryFileSystem {
     override async delete(path: string): Promise<void> {
+      entered();
       await sleep(200);
       return super.delete(path);
     }
@@ -145,7 +149,7 @@ test('a session busy with a slow command finishes it (its reply goes out), then 
   await scenario(t, { filesystem: memory }, async ({ server, port }, track) => {
     const c = track(await RawClient.login(port));
     c.send('DELE f.txt');
-    await sleep(50);
+    await deleting; // the command is running
     const closing = server.close({ graceMs: 30_000 });
     assert.equal((await c.read()).code, 250);
     assert.equal((await c.read()).code, 421);
@@ -201,12 +205,19 @@ for (const policy of policies) {
 }
 
 test('no upload acknowledged with 226 is lost or truncated, wherever the deadline falls (local disk, atomic and not, and memory)', async (t) => {
+  // Summed over the rounds: the property is only checked if some uploads beat the deadline and some do not.
+  let acknowledgedTotal = 0;
+  let cutTotal = 0;
   for (let round = 0; round < 6; round++) {
     const dir = await tempDir(t);
     const kind = round % 3;
     const fs: FileSystem = kind === 0 ? new MemoryFileSystem() : new LocalFileSystem(dir, { atomicUploads: kind === 2 });
     await scenario(t, { filesystem: fs, root: dir }, async ({ server, port }, track) => {
-      // Six uploads in flight (150 received), each then sending at its own pace.
+      // Six uploads in flight (150 received), each then sending at its own pace: the
+      // first at once, in one piece (it usually beats the deadline), the last in 30
+      // pieces 10 ms apart (it always outlasts the deadline, 200 ms at most), the
+      // others in 1 to 12 pieces.
+      const pieces = (i: number) => (i === 0 ? 1 : i === 5 ? 30 : 1 + Math.floor(Math.random() * 12));
       const uploads = await Promise.all(
         Array.from({ length: 6 }, async (_, i) => {
           const c = track(await RawClient.login(port));
@@ -214,7 +225,7 @@ test('no upload acknowledged with 226 is lost or truncated, wherever the deadlin
           const payload = randomBytes(20_000 + Math.floor(Math.random() * 200_000));
           return { name: `u${i}.bin`, payload, upload: await startUpload(c, `u${i}.bin`) };
         }),
-      ).then((started) => started.map((u) => ({ ...u, final: u.upload.send(u.payload, 1 + Math.floor(Math.random() * 12), 10) })));
+      ).then((started) => started.map((u, i) => ({ ...u, final: u.upload.send(u.payload, pieces(i), 10) })));
       await sleep(Math.random() * 80);
       await server.close({ graceMs: Math.floor(Math.random() * 120) });
       let acknowledged = 0;
@@ -231,15 +242,22 @@ test('no upload acknowledged with 226 is lost or truncated, wherever the deadlin
         }
       }
       t.diagnostic(`round ${round}: ${acknowledged} of ${uploads.length} uploads acknowledged before the deadline`);
+      acknowledgedTotal += acknowledged;
+      cutTotal += uploads.length - acknowledged;
       if (kind === 2) assert.deepEqual((await readdir(dir)).filter((n) => n.startsWith('.ftpkit-upload-')), [], 'no temporary file left');
     });
   }
+  assert.ok(acknowledgedTotal > 0, 'some upload was acknowledged before the deadline (else nothing above was checked for them)');
+  assert.ok(cutTotal > 0, 'some upload was cut by the deadline (else nothing above was checked for them)');
 });
 
 test('close() waits for storage calls that outlive their reply, within settleMs', async (t) => {
   let finished = false;
+  let entered: () => void;
+  const writing = new Promise<void>((resolve) => (entered = resolve));
   class LateWrite extends MemoryFileSystem {
     override async write(path: string, source: Readable, options: WriteOptions, ctx: FsContext): Promise<void> {
+      entered();
       source.resume(); // reads on, but ignores the abort and takes its time to finish
       await sleep(400);
       finished = true;
@@ -252,7 +270,7 @@ test('close() waits for storage calls that outlive their reply, within settleMs'
     c.send('STOR late.bin');
     assert.equal((await c.read()).code, 150);
     data.write('some');
-    await sleep(50);
+    await writing; // the storage call is running
     await server.close();
     assert.equal(finished, true, 'close() resolved only after the write settled');
   });
@@ -270,7 +288,7 @@ test('close() waits for storage calls that outlive their reply, within settleMs'
     c.send('STOR hung.bin');
     assert.equal((await c.read()).code, 150);
     data.end('x');
-    await sleep(50);
+    await waitFor(() => hung === 1, 5000, 'the storage write to be called');
     const started = Date.now();
     await server.close({ settleMs: 300 });
     assert.equal(hung, 1);
