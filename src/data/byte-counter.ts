@@ -50,6 +50,11 @@ export class ByteCounter extends Transform {
     }, wait);
   }
 
+  /** A chunk is held back for the rate: the transfer is moving, at its pace. */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     if (this.held) clearTimeout(this.held);
     this.held = undefined;

@@ -56,6 +56,11 @@ export class Transfer {
     return this.counter?.bytes ?? this.tally.bytes;
   }
 
+  /** A chunk waits for the rate limit (see ByteCounter). */
+  get holding(): boolean {
+    return this.counter?.holding === true;
+  }
+
   /** Rate limit for this transfer (user and server buckets), set before the body runs. */
   throttle: Throttle | undefined;
 
@@ -268,7 +273,9 @@ export function watchProgress(session: Session, transfer: Transfer, base?: Trans
   const timer = setInterval(() => {
     const bytes = transfer.bytes;
     const now = Date.now();
-    if (bytes !== lastBytes) {
+    // A chunk held back by a rate limit counts as moving: a slow rate (or a
+    // bucket shared by many sessions) may hold one longer than the stall timeout.
+    if (bytes !== lastBytes || transfer.holding) {
       lastBytes = bytes;
       lastMove = now;
     } else if (now - lastMove >= stalled) {
