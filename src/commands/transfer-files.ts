@@ -117,8 +117,9 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
     if (counter.errored) throw counter.errored;
     await uploadConsumed(source);
   } catch (error) {
-    guard.discard();
     if (transfer.failure === 'limit' && guard.created) await session.fs!.delete(path, session.fsContext()).catch(() => undefined);
+    // Not simply discarded: an interrupted upload may stay on disk (LocalFileSystem without atomicUploads).
+    await guard.recount();
     throw error;
   }
   if (!session.server.hooks.has('beforeUploadCommit')) return;
@@ -142,8 +143,8 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
       : new FtpError('permission-denied', outcome.message ?? session.t('uploadRejected'), { public: true, code });
   transfer.fail('rejected', refusal);
   if (outcome.kind === 'failed' || !outcome.keep) {
-    guard.discard();
     await takeBack(session, path, kept);
+    await guard.recount();
   }
   throw refusal;
 }
@@ -184,11 +185,17 @@ function keptBytes(existing: FileStat | null | undefined, offset: number, append
  */
 async function upload(session: Session, info: Omit<TransferInfo, 'direction' | 'offset'>, offset: number, append: boolean, existing?: FileStat | null): Promise<void> {
   const guard = await guardUpload(session, info.path, { offset, append, existing });
+  let received = false;
   try {
-    await runTransfer(session, { ...info, direction: 'upload', offset }, (stream, transfer) =>
-      receive(session, stream, transfer, guard, info.path, offset, append, keptBytes(existing, offset, append)),
-    );
+    await runTransfer(session, { ...info, direction: 'upload', offset }, (stream, transfer) => {
+      received = true;
+      return receive(session, stream, transfer, guard, info.path, offset, append, keptBytes(existing, offset, append));
+    });
   } finally {
+    // No data connection (425, 426 before it opened): storage was never called,
+    // so the replaced file's credit goes back to the ledger. receive settles every
+    // other failure itself (it may still run after an abort's reply).
+    if (!received) guard.discard();
     guard.release();
   }
 }

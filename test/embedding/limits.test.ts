@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { Client } from 'basic-ftp';
 import { LocalFileSystem, MemoryFileSystem, type FtpServerEvents } from '../../src/index.js';
 import { curl, needTool } from '../helpers/clients.js';
-import { RawClient } from '../helpers/raw-client.js';
+import { RawClient, type Reply } from '../helpers/raw-client.js';
 import { startServer, tempDir } from '../helpers/server.js';
 import { eventually, rawDownload, rawUpload, waitFor } from '../helpers/transfers.js';
 
@@ -142,4 +144,78 @@ test('quota with a LocalFileSystem counts the disk tree (walk), and basic-ftp se
   await client.uploadFrom(Readable.from([Buffer.alloc(500)]), 'new.bin');
   assert.equal((await readFile(join(root, 'new.bin'))).length, 500);
   void MemoryFileSystem;
+});
+
+/** Starts a STOR that stays open (its bytes not ended): it keeps the user's quota ledger alive. */
+async function holdUpload(c: RawClient, name: string, first: Buffer): Promise<{ finish: (rest: Buffer) => Promise<Reply> }> {
+  await c.cmd('TYPE I');
+  const socket = await c.epsv();
+  c.send(`STOR ${name}`);
+  assert.equal((await c.read()).code, 150);
+  socket.write(first);
+  return {
+    async finish(rest: Buffer) {
+      socket.end(rest);
+      await once(socket, 'close').catch(() => undefined);
+      return c.read();
+    },
+  };
+}
+
+/** A local port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+test('quotaBytes: an upload whose data connection never opens (425) gives back the credit of the file it would replace', async (t) => {
+  const { port } = await startServer(t, { files: { '/big.bin': Buffer.alloc(90_000) }, users: [{ username: 'test', password: 'test', limits: { quotaBytes: 100_000 } }] });
+  const a = await RawClient.login(port);
+  const b = await RawClient.login(port);
+  t.after(() => [a, b].forEach((x) => x.close()));
+  // A running upload of the same user keeps the ledger (90 000 used) alive.
+  const held = await holdUpload(a, 'hold.bin', Buffer.alloc(1000));
+  const closed = await closedPort();
+  for (let i = 0; i < 5; i++) {
+    assert.equal((await b.cmd(`PORT 127,0,0,1,${closed >> 8},${closed & 255}`)).code, 200);
+    b.send('STOR big.bin');
+    let reply = await b.read();
+    if (reply.code === 150) reply = await b.read();
+    assert.equal(reply.code, 425, 'nothing listens on the PORT address');
+  }
+  // 90 000 + 51 000 > 100 000: the five 425s must not have credited 5 × 90 000.
+  const final = await held.finish(Buffer.alloc(50_000));
+  assert.equal(final.code, 552, final.text);
+});
+
+test('quotaBytes: the bytes an interrupted upload leaves on disk (LocalFileSystem, not atomic) still count', async (t) => {
+  const root = await tempDir(t);
+  const { port } = await startServer(t, { filesystem: new LocalFileSystem(root), userLimits: { quotaBytes: 100_000 } });
+  const a = await RawClient.login(port);
+  const b = await RawClient.login(port);
+  t.after(() => [a, b].forEach((x) => x.close()));
+  const held = await holdUpload(a, 'hold.bin', Buffer.alloc(1000));
+  await b.cmd('TYPE I');
+  for (let i = 0; i < 3; i++) {
+    const socket: Socket = await b.epsv();
+    b.send(`STOR part${i}.bin`);
+    assert.equal((await b.read()).code, 150);
+    socket.write(Buffer.alloc(30_000));
+    const file = join(root, `part${i}.bin`);
+    await eventually(async () => (await stat(file).catch(() => undefined))?.size === 30_000, 5000, 'the bytes to reach the disk');
+    socket.resetAndDestroy();
+    assert.equal((await b.read()).code, 426);
+  }
+  // 90 000 bytes stay on disk (docs/reliability.md, "Interrupted uploads") and 1 000 are running:
+  // 20 000 more do not fit. (The ledger settles once storage has closed the file, after the 426.)
+  await eventually(async () => (await b.cmd('ALLO 20000')).code === 552, 3000, 'ALLO to count the partial files');
+  const final = await held.finish(Buffer.alloc(20_000));
+  assert.equal(final.code, 552, final.text);
+  const sizes = await Promise.all((await readdir(root)).map(async (name) => (await stat(join(root, name))).size));
+  assert.ok(sizes.reduce((x, y) => x + y, 0) <= 100_000, `on disk: ${sizes.join(' + ')}`);
 });
