@@ -1,7 +1,7 @@
 import { errorToReply } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
-import { Transfer, watchProgress } from './transfer.js';
+import { aborted, Transfer, watchProgress } from './transfer.js';
 
 /**
  * Runs a long command that works on the control connection only (HASH and the
@@ -37,11 +37,4 @@ export async function runControlJob(
     job.finish();
     session.transferFinished();
   }
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

@@ -247,7 +247,8 @@ function isConnectionError(error: unknown): boolean {
   return typeof code === 'string' && CONNECTION_ERRORS.has(code);
 }
 
-function aborted(signal: AbortSignal): Promise<never> {
+/** Rejects with the reason once `signal` fires (at once if it already did). */
+export function aborted(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
     if (signal.aborted) reject(signal.reason);
     else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
