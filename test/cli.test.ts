@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { flags, parseCli } from '../src/cli-options.js';
 import { run } from './helpers/clients.js';
+import { passiveWindow } from './helpers/ports.js';
 import { RawClient, readAll } from './helpers/raw-client.js';
 import { tempDir } from './helpers/server.js';
 import { spawnServer } from './helpers/spawned.js';
@@ -78,10 +79,11 @@ test('--anonymous is read-only; --read-only refuses changes to named users too',
 test('--pasv-range and --pasv-address shape the PASV reply', async (t) => {
   const root = await tempDir(t);
   await writeFile(join(root, 'f.txt'), 'data');
-  const server = await ftpkit(t, ['--root', root, '--port', '0', '--user', 'u:p', '--pasv-range', '41000-41100']);
+  const window = await passiveWindow(100);
+  const server = await ftpkit(t, ['--root', root, '--port', '0', '--user', 'u:p', '--pasv-range', window.range]);
   const c = await RawClient.login(server.port, 'u', 'p');
   const { port } = await c.pasv();
-  assert.ok(port >= 41000 && port <= 41100, String(port));
+  assert.ok(port >= window.first && port <= window.last, `${port} not in ${window.range}`);
   const { connect } = await import('node:net');
   const data = connect({ host: '127.0.0.1', port });
   c.send('RETR f.txt');

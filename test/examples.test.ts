@@ -5,6 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { test, type TestContext } from 'node:test';
 import { Client } from 'basic-ftp';
 import { RawClient, readAll } from './helpers/raw-client.js';
+import { passiveWindow, type PortWindow } from './helpers/ports.js';
 import { tempDir } from './helpers/server.js';
 import { spawnServer, type Spawned } from './helpers/spawned.js';
 import { testCertificates } from './helpers/tls.js';
@@ -18,8 +19,8 @@ import { testCertificates } from './helpers/tls.js';
 interface ExampleCase {
   file: string;
   args?: (t: TestContext) => Promise<string[]>;
-  /** Extra environment (PORT=0 is always set). */
-  env?: Record<string, string>;
+  /** Extra environment (PORT=0 is always set); a function runs when the test starts. */
+  env?: Record<string, string> | (() => Promise<Record<string, string>>);
   drive(server: Spawned, t: TestContext): Promise<void>;
 }
 
@@ -167,13 +168,16 @@ const EXAMPLES: ExampleCase[] = [
   },
   {
     file: 'behind-nat.ts',
-    env: { PUBLIC_ADDRESS: '203.0.113.7', INTERNAL_NETWORKS: '', PASV_PORTS: '41000-41049' },
+    env: async () => {
+      natWindow = await passiveWindow(50);
+      return { PUBLIC_ADDRESS: '203.0.113.7', INTERNAL_NETWORKS: '', PASV_PORTS: natWindow.range };
+    },
     async drive(server, t) {
       const c = await RawClient.login(server.port, 'demo', 'demo');
       t.after(() => c.close());
       const { host, port } = await c.pasv();
       assert.equal(host, '203.0.113.7', 'PASV announces the public address');
-      assert.ok(port >= 41000 && port <= 41049, `a port from the published range: ${port}`);
+      assert.ok(port >= natWindow!.first && port <= natWindow!.last, `a port from the published range ${natWindow!.range}: ${port}`);
       await c.cmd('TYPE I');
       const data = await c.epsv(); // EPSV carries only the port: the client keeps its own route
       assert.equal((await c.cmd('RETR hello.txt')).code, 150);
@@ -217,15 +221,18 @@ const EXAMPLES: ExampleCase[] = [
 ];
 
 let pipelineFolder = '';
+/** behind-nat.ts's passive window, chosen when its test starts. */
+let natWindow: PortWindow | undefined;
 
 const ROOT = join(import.meta.dirname, '..');
 
 for (const example of EXAMPLES) {
   test(`examples/${example.file} runs, serves real clients and stops on SIGTERM`, async (t) => {
     const args = example.args ? await example.args(t) : [];
+    const env = typeof example.env === 'function' ? await example.env() : example.env;
     // `node --import tsx` is what `npx tsx` runs, minus tsx's signal-relaying parent
     // process (which SIGKILLs the example if it is slow to acknowledge a signal on a busy machine).
-    const server = await spawnServer(t, process.execPath, ['--import', 'tsx', join('examples', example.file), ...args], { cwd: ROOT, env: { ...example.env, PORT: '0' } });
+    const server = await spawnServer(t, process.execPath, ['--import', 'tsx', join('examples', example.file), ...args], { cwd: ROOT, env: { ...env, PORT: '0' } });
     assert.equal(server.url, `ftp://127.0.0.1:${server.port}`);
     await example.drive(server, t);
     assert.equal(await server.stop('SIGTERM'), 0, `exit code\nstderr: ${server.stderr()}`);

@@ -10,6 +10,7 @@ import { sessionsGone } from '../helpers/fault.js';
 import { eventually, LeakCheck, newDescriptors, socketsOnPorts } from '../helpers/leaks.js';
 import { emptyStats, runMixedLoad } from '../helpers/mixed-load.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
+import { passiveWindow } from '../helpers/ports.js';
 import { startServer, tempDir } from '../helpers/server.js';
 import { tlsOptions } from '../helpers/tls.js';
 
@@ -36,10 +37,11 @@ test('2,000 mixed sessions, plain and FTPS: sessions, descriptors, sockets, time
   const root = await tempDir(t);
   const seed = { path: '/seed.bin', data: randomBytes(96 * 1024) };
   await writeFile(join(root, 'seed.bin'), seed.data);
+  const passive = await passiveWindow(40);
   const started = await startServer(t, {
     filesystem: new LocalFileSystem(root, { atomicUploads: true }),
     root,
-    passive: { portRange: '41000-41039' },
+    passive: { portRange: passive.range },
     // FTPS offered, not required: plain and TLS sessions in one mix.
     tls: tlsOptions({ require: 'none' }),
     loginThrottle: false,
@@ -70,7 +72,7 @@ test('2,000 mixed sessions, plain and FTPS: sessions, descriptors, sockets, time
 
   // Everything the sessions used is released while the server keeps running.
   assert.equal(server.stats().connections, 0);
-  await eventually(() => socketsOnPorts(new Set(Array.from({ length: 40 }, (_, i) => 41000 + i))), 5000, 'passive ports still open');
+  await eventually(() => socketsOnPorts(new Set(passive.ports)), 5000, 'passive ports still open');
   await leaks.assertClean();
   assert.deepEqual(newDescriptors(leaks.baseline), [], 'descriptors and sockets back to the baseline');
 
