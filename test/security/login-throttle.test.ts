@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Authenticate, FtpUser, LoginFailureReason } from '../../src/index.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/transfers.js';
 
 /** Users test/test and other/other; counts how often the host was asked. */
 function countingAuth(): { authenticate: Authenticate; calls: () => number } {
@@ -193,7 +194,7 @@ test('lockout by user name works for very long names too (kept as a digest)', as
 });
 
 test('refusals that are not about the password (a session limit) are neither delayed nor counted', async (t) => {
-  const { port } = await startServer(t, {
+  const { port, server } = await startServer(t, {
     users: [{ username: 'test', password: 'test', limits: { maxSessions: 1 } }],
     loginThrottle: { delay: 5000, maxAttempts: 2, lockout: { perAddress: 2, perUser: 2 } },
   });
@@ -209,6 +210,6 @@ test('refusals that are not about the password (a session limit) are neither del
     assert.ok(Date.now() - started < 4000, 'no login delay');
   }
   await first.quit();
-  await new Promise((r) => setTimeout(r, 50));
+  await waitFor(() => server.sessionsOf('test') === 0, 5000, 'the first session to end');
   assert.equal((await tryLogin(second, 'test', 'test')).code, 230, 'neither the address nor the name was locked out');
 });
