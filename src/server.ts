@@ -25,9 +25,8 @@ import { SecurityGuard } from './security/guard.js';
 import type { LoginRefusal, ServerCore } from './session/server-core.js';
 import { Session } from './session/session.js';
 import { StatsCounter, type ServerStats } from './stats.js';
-import { startImplicitTls } from './tls/control.js';
-import { renewsTicket } from './tls/data.js';
-import { TlsEngine } from './tls/engine.js';
+import { sessionEngine, startImplicitTls } from './tls/control.js';
+import type { TlsEngine } from './tls/engine.js';
 import { tlsCommandPolicy, tlsLoginRefusal } from './tls/policy.js';
 import { attachTranscript } from './transcript.js';
 import { VERSION } from './version.js';
@@ -276,19 +275,19 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
       return;
     }
     // Implicit FTPS: the handshake comes before the greeting.
-    this.startImplicitTls(session)
+    this.secureImplicitSession(session)
       .then((secured) => {
         if (secured && !session.closed) return this.greet(session);
       })
       .catch(failed);
   }
 
-  private async startImplicitTls(session: Session): Promise<boolean> {
+  private async secureImplicitSession(session: Session): Promise<boolean> {
     // Not a byte of the client's hello may reach the command reader while the engine is built.
     session.pauseReading();
     let engine: TlsEngine;
     try {
-      engine = await TlsEngine.create(this.options.tls!, this.options.timeouts.dataConnection, () => renewsTicket(session));
+      engine = await sessionEngine(session);
     } catch (error) {
       this.reportError(error, session);
       session.end('TLS unavailable');

@@ -1,8 +1,7 @@
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
-import { startControlTls } from '../tls/control.js';
-import { renewsTicket } from '../tls/data.js';
-import { TlsEngine } from '../tls/engine.js';
+import { sessionEngine, startControlTls } from '../tls/control.js';
+import type { TlsEngine } from '../tls/engine.js';
 import { tlsRequired } from '../tls/policy.js';
 import { setDataProtection, tlsOf } from '../tls/state.js';
 import { clearControlTls } from '../tls/ccc.js';
@@ -47,7 +46,7 @@ export const AUTH = command({
     session.pauseReading();
     let engine: TlsEngine;
     try {
-      engine = await TlsEngine.create(session.server.options.tls!, session.server.options.timeouts.dataConnection, () => renewsTicket(session));
+      engine = await sessionEngine(session);
     } catch (error) {
       // A certificate the context function could not provide: the session stays plain.
       session.server.reportError(error, session);

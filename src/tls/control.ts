@@ -2,8 +2,19 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Session } from '../session/session.js';
 import { SocketTap } from './ccc.js';
-import type { TlsEngine } from './engine.js';
+import { renewsTicket } from './data.js';
+import { TlsEngine } from './engine.js';
 import { setDataProtection, tlsOf } from './state.js';
+
+/**
+ * The session's own TLS engine (certificate, ticket keys and session cache
+ * private to it: a data connection that resumes it comes from this client).
+ * Handshakes are bounded by `timeouts.dataConnection`, control and data alike.
+ */
+export function sessionEngine(session: Session): Promise<TlsEngine> {
+  const { tls, timeouts } = session.server.options;
+  return TlsEngine.create(tls!, timeouts.dataConnection, () => renewsTicket(session));
+}
 
 /**
  * The control connection becomes the server side of a TLS handshake; once it
