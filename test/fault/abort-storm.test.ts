@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { faultScenario, isReplyCode, sleep } from '../helpers/fault.js';
 import { readAll, type RawClient, type Reply } from '../helpers/raw-client.js';
+import { startDownload } from '../helpers/transfers.js';
 
 /**
  * ABOR storms: many ABORs at once, ABOR pipelined with the command it aborts,
@@ -27,10 +28,7 @@ test('a hundred ABORs during a download: 426 and 226 for the transfer, 225 for e
   await faultScenario(t, { files }, async ({ login }) => {
     const c = await login();
     await c.cmd('TYPE I');
-    const data = await c.epsv();
-    data.pause();
-    c.send('RETR big.bin');
-    assert.equal((await c.read()).code, 150);
+    const data = await startDownload(c, 'big.bin');
     c.write('ABOR\r\n'.repeat(100));
     const codes = (await replies(c, 101)).map((r) => r.code);
     assert.deepEqual(codes.slice(0, 2), [426, 226]);
@@ -101,10 +99,7 @@ test('ABOR, STAT and NOOP storms in many sessions do not disturb another clientâ
       stormers.map(async (c) => {
         await c.cmd('TYPE I');
         for (let round = 0; round < 5; round++) {
-          const data = await c.epsv();
-          data.pause();
-          c.send('RETR big.bin');
-          assert.equal((await c.read()).code, 150);
+          const data = await startDownload(c, 'big.bin');
           c.write('STAT\r\nNOOP\r\nABOR\r\nABOR\r\nSTAT\r\n');
           const codes = (await replies(c, 6)).map((r) => r.code);
           // STAT and NOOP are answered at once, ABOR ends the transfer (426, 226), the second ABOR finds nothing.

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FtpOptionsError, FtpServer, MemoryFileSystem, type AuthRequest, type FtpUser, type HookName } from '../../src/index.js';
 import { faultScenario, isReplyCode, sleep } from '../helpers/fault.js';
-import { RawClient, readAll, type Reply } from '../helpers/raw-client.js';
+import { RawClient, type Reply } from '../helpers/raw-client.js';
+import { rawDownload, rawUpload } from '../helpers/transfers.js';
 
 /**
  * Host code that misbehaves: an authenticate hook and every decision hook
@@ -87,7 +88,7 @@ test('an authenticate hook that throws, rejects, hangs or returns garbage: 530 o
   await faultScenario(t, { filesystem: memory, authenticate, timeouts: { auth: 300 }, loginThrottle: false }, async ({ server, connect, errors }) => {
     for (const b of behaviours) {
       current = b;
-      const what = b.kind === 'return' ? `returns ${String((() => { try { return JSON.stringify(b.value); } catch { return 'a proxy'; } })())}` : b.kind;
+      const what = verdictName(b);
       const c = await connect();
       assert.equal((await c.cmd('USER chaos')).code, 331);
       const pass = await c.cmd('PASS whatever');
@@ -235,16 +236,11 @@ test('listeners that throw or reject on every event, a throwing logger and trans
     await c.cmd('TYPE I');
     assert.equal((await c.cmd('MKD d')).code, 257);
     assert.equal((await c.cmd('RMD d')).code, 250);
-    let data = await c.epsv();
-    c.send('RETR f.txt');
-    assert.equal((await c.read()).code, 150);
-    assert.equal((await readAll(data)).toString(), 'data');
-    assert.equal((await c.read()).code, 226);
-    data = await c.epsv();
-    c.send('STOR g.txt');
-    assert.equal((await c.read()).code, 150);
-    data.end('more');
-    assert.equal((await c.read()).code, 226);
+    const download = await rawDownload(c, 'f.txt');
+    assert.equal(download.final.code, 226, download.final.lines.join(' | '));
+    assert.equal(download.data.toString(), 'data');
+    const upload = await rawUpload(c, 'g.txt', 'more');
+    assert.equal(upload.final.code, 226, upload.final.lines.join(' | '));
     assert.equal((await c.cmd('RNFR g.txt')).code, 350);
     assert.equal((await c.cmd('RNTO h.txt')).code, 250);
     assert.equal((await c.cmd('DELE h.txt')).code, 250);

@@ -6,7 +6,7 @@ import { faultScenario, sleep, within } from '../helpers/fault.js';
 import { socketsOnPorts } from '../helpers/leaks.js';
 import type { Session } from '../../src/session/session.js';
 import { readAll } from '../helpers/raw-client.js';
-import { waitFor } from '../helpers/transfers.js';
+import { startDownload, waitFor } from '../helpers/transfers.js';
 
 /**
  * Data connections that misbehave: the client stops reading and then
@@ -24,10 +24,7 @@ test('the client stops reading a download, then vanishes (FIN or reset, data or 
       for (const rude of [false, true]) {
         const c = await login();
         await c.cmd('TYPE I');
-        const data = await c.epsv();
-        data.pause(); // backpressure: the server's writes pile up until the socket stops taking them
-        c.send('RETR big.bin');
-        assert.equal((await c.read()).code, 150);
+        const data = await startDownload(c, 'big.bin'); // not read: the server's writes pile up until the socket stops taking them
         await sleep(50);
         const cut = (s: Socket) => (rude ? s.resetAndDestroy() : s.destroy());
         if (order === 'control-first') {
@@ -47,10 +44,7 @@ test('the client stops reading and stays: the stall timeout ends the transfer wi
   await faultScenario(t, { files: FILES, timeouts: { stalledTransfer: 300 } }, async ({ login }) => {
     const c = await login();
     await c.cmd('TYPE I');
-    const data = await c.epsv();
-    data.pause();
-    c.send('RETR big.bin');
-    assert.equal((await c.read()).code, 150);
+    const data = await startDownload(c, 'big.bin'); // and never read
     assert.equal((await c.read(10_000)).code, 426);
     assert.equal((await c.cmd('NOOP')).code, 200);
     data.destroy();

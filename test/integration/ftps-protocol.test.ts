@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { connect as tlsConnect } from 'node:tls';
+import { FtpOptionsError, FtpServer } from '../../src/index.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
-import { TlsControl, tlsOptions } from '../helpers/tls.js';
+import { tcp, testCertificates, TlsControl, tlsOptions } from '../helpers/tls.js';
 
 test('FEAT lists AUTH TLS, PBSZ and PROT only when TLS is configured', async (t) => {
   const plain = await startServer(t);
@@ -188,7 +189,6 @@ test('a stranger that connects before the owner does not spoil the transfer (han
   await owner.login();
   const reply = await owner.client.cmd('EPSV');
   const dataPort = Number(/\|\|\|(\d+)\|/.exec(reply.text)![1]);
-  const { tcp } = await import('../helpers/tls.js');
   // The stranger completes a fresh handshake first and is refused...
   const stranger = TlsControl.dataTls(await tcp(dataPort), undefined);
   await new Promise<void>((resolve) => stranger.once('close', () => resolve()));
@@ -253,7 +253,6 @@ test('TLS below 1.2 is refused, and the server keeps serving', async (t) => {
 });
 
 test('certificates reload without a restart: the context function is asked for each new session', async (t) => {
-  const { testCertificates } = await import('../helpers/tls.js');
   const certs = testCertificates();
   let current = { cert: certs.cert, key: certs.key };
   const { port } = await startServer(t, { tls: { context: () => current } });
@@ -290,7 +289,6 @@ test('a context function that fails: AUTH TLS answers 431 and the session stays 
 });
 
 test('client certificates: authenticate receives the certificate and whether it chains to the CA', async (t) => {
-  const { testCertificates } = await import('../helpers/tls.js');
   const certs = testCertificates();
   const seen: { cn: unknown; authorized: boolean | undefined }[] = [];
   const { port } = await startServer(t, {
@@ -330,7 +328,6 @@ test('client certificates: authenticate receives the certificate and whether it 
 });
 
 test('invalid tls options are reported at construction', async () => {
-  const { FtpServer, FtpOptionsError } = await import('../../src/index.js');
   assert.throws(
     () => new FtpServer({ root: '/tmp', users: [{ username: 'a', password: 'b' }], tls: { cert: 'not a certificate', key: 'nope', require: 'sometimes' as never } }),
     (error: unknown) => error instanceof FtpOptionsError && error.problems.some((p) => p.includes('tls.require')) && error.problems.some((p) => p.includes('certificate')),
