@@ -2,7 +2,7 @@ import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { sessionEngine, startControlTls } from '../tls/control.js';
 import type { TlsEngine } from '../tls/engine.js';
-import { tlsRequired } from '../tls/policy.js';
+import { dataTlsRequired } from '../tls/policy.js';
 import { setDataProtection, tlsOf } from '../tls/state.js';
 import { clearControlTls } from '../tls/ccc.js';
 import { command } from './spec.js';
@@ -118,7 +118,7 @@ export const PROT = command({
       session.say(ReplyCode.ProtLevelNotSupported, 'protUnsupported', { level });
       return;
     }
-    if (level === 'C' && tlsRequired(session, 'data', session.user ? session.user.anonymous === true : undefined)) {
+    if (level === 'C' && dataTlsRequired(session)) {
       session.say(ReplyCode.PolicyDenied, 'protClearRefused');
       return;
     }

@@ -20,6 +20,11 @@ export function tlsRequired(session: Session, what: 'control' | 'data', anonymou
   return tls.requireAnonymous || anonymous === false;
 }
 
+/** Whether this session's data connections must be protected (PROT P). */
+export function dataTlsRequired(session: Session): boolean {
+  return tlsRequired(session, 'data', session.user ? session.user.anonymous === true : undefined);
+}
+
 /** Who the session is (about to be) logged in as: anonymous or not, or not known yet. */
 function anonymity(session: Session, spec: CommandSpec, argument: string): boolean | undefined {
   const anonymousAllowed = Boolean(accessOptions(session).anonymous); // the virtual host's, when HOST chose one
@@ -40,7 +45,7 @@ export function tlsCommandPolicy(session: Session, spec: CommandSpec, argument: 
   if (!session.secure && !spec.beforeTls && !tlsOf(session).cleared && tlsRequired(session, 'control', anonymity(session, spec, argument))) {
     return { code: ReplyCode.NotLoggedIn, message: session.t('tlsRequired') };
   }
-  if (spec.dataConnection && !session.protectedData && tlsRequired(session, 'data', session.user ? session.user.anonymous === true : undefined)) {
+  if (spec.dataConnection && !session.protectedData && dataTlsRequired(session)) {
     return { code: ReplyCode.ProtSettingRefused, message: session.t('tlsRequiredData') };
   }
   return undefined;
