@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Results } from './bench/report.js';
-import { freePort } from './bench/servers.js';
+import { passiveWindow } from './helpers/ports.js';
 import { tempDir } from './helpers/server.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -18,12 +18,9 @@ const run = promisify(execFile);
 test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw pipe)', async (t) => {
   const work = await tempDir(t, 'ftpkit-bench-smoke-');
   const json = join(work, 'results.json');
-  // Peers need a passive range, not port 0. A window starting at a port the OS
-  // just chose (in its ephemeral range) keeps two suites on one machine from
-  // sharing the benchmark's default range.
-  const base = await freePort();
-  const start = Math.min(base, 60999 - 299);
-  const pasvRange = `${start}-${start + 299}`;
+  // Peers need a passive range, not port 0: a window from an OS-chosen port keeps
+  // two suites on one machine from sharing the benchmark's default range.
+  const { range: pasvRange } = await passiveWindow(300);
   const { stdout } = await run(
     process.execPath,
     ['--import', 'tsx', 'test/bench/run.ts', '--scale', 'tiny', '--peers', 'ftp-srv,raw', '--work-dir', work, '--json', json, '--pasv-range', pasvRange],
