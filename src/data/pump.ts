@@ -1,6 +1,7 @@
 import { Readable, type Duplex, type Writable } from 'node:stream';
 import { MAX_SLICE, type ChunkCheck } from './byte-counter.js';
 import { confirmEnd } from './confirmed-end.js';
+import { recyclerOf } from './recycle.js';
 
 /** Where a transfer's byte count lives (a plain field, no stream stage per transfer). */
 export interface Tally {
@@ -30,6 +31,8 @@ const SLOW_DRAIN_MS = 5000;
  */
 export function sendTo(source: Readable, socket: Writable, tally: Tally): Promise<void> {
   return new Promise((resolve, reject) => {
+    const recycle = recyclerOf(source);
+    let chunk: Buffer | undefined;
     let rest: Buffer | undefined;
     let size = MAX_SLICE;
     let handedAt = 0;
@@ -57,7 +60,9 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
         const piece = rest.length > size ? rest.subarray(0, size) : rest;
         rest = piece === rest ? undefined : rest.subarray(size);
         tally.bytes += piece.length;
-        if (!socket.write(piece)) {
+        // The chunk's last piece written is the whole chunk written: the source may read into it again.
+        const written = rest || !recycle ? undefined : recycle.bind(undefined, chunk!);
+        if (!socket.write(piece, written)) {
           handedAt = performance.now();
           return false;
         }
@@ -70,8 +75,8 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
     };
     // end() hands its callback the error of a write that failed after all was handed over (a reset).
     const finish = () => socket.end((error?: Error | null) => done(error));
-    const onData = (chunk: Buffer) => {
-      rest = chunk; // the source is paused while a chunk is still going out
+    const onData = (data: Buffer) => {
+      chunk = rest = data; // the source is paused while a chunk is still going out
       if (!flush()) source.pause();
     };
     const onDrain = () => {

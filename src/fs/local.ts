@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { constants, createReadStream, createWriteStream, type Dir, type Stats, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, type Dir, type Stats, type WriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
 import { pour } from '../data/pump.js';
 import { FtpError, errorKind, isFtpError } from '../errors.js';
 import { baseName, parentPath } from '../session/paths.js';
+import { FileChunks } from './file-chunks.js';
 import { inlineCalls, threadPoolCalls, type MetadataCalls } from './local-calls.js';
 import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions } from './types.js';
 
@@ -96,7 +97,7 @@ export class LocalFileSystem implements FileSystem {
       await this.calls.close(fd).catch(() => undefined);
       return Readable.from([]);
     }
-    return createReadStream(real, { fd, start: options.start, end: stats.size - 1, highWaterMark: this.chunkSize, autoClose: true });
+    return new FileChunks(fd, options.start, stats.size, this.chunkSize);
   }
 
   async write(path: string, source: Readable, options: WriteOptions, ctx: FsContext): Promise<void> {
