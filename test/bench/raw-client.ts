@@ -3,7 +3,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { FtpClient } from './ftp-client.js';
 
 /**
- * Client of test/bench/raw-pipe-server.mjs (the ceiling): the same socket handling
+ * Client of test/bench/raw-pipe-server.mjs (the yardstick of plain Node streams): the same socket handling
  * as the FTP client's data connections, without FTP around it.
  */
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The ceiling: what plain Node streams do on this machine with no FTP at all.
+// The yardstick: what plain Node streams do on this machine with no FTP at all.
 //   node test/bench/raw-pipe-server.mjs PORT ROOT [CERT KEY]
 // A client sends one line, "RETR name", "STOR name" or "HOLD". RETR streams
 // the file to the socket and ends it; STOR answers "+" and then streams the

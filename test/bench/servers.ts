@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FtpClient } from './ftp-client.js';
 import { processTree, treeUsage, type TreeUsage } from './proc.js';
 
-/** Every server the benchmark knows, in column order. `raw` is the Node ceiling, not FTP. */
+/** Every server the benchmark knows, in column order. `raw` is plain Node streams, not FTP. */
 export const FTP_SERVERS = ['ftpkit', 'vsftpd', 'proftpd', 'pure-ftpd', 'pyftpdlib', 'ftp-srv'] as const;
 export const RAW = 'raw';
 export type ServerName = (typeof FTP_SERVERS)[number] | typeof RAW;

@@ -45,6 +45,14 @@ export function payload(size: number, seed = 'ftpkit'): Buffer {
   return out;
 }
 
+/** Compares bytes without deepEqual's diff (megabytes of it when a big download went wrong). */
+export function assertSameBytes(actual: Buffer, expected: Buffer, what: string): void {
+  if (actual.equals(expected)) return;
+  let at = 0;
+  while (at < Math.min(actual.length, expected.length) && actual[at] === expected[at]) at++;
+  assert.fail(`${what}: ${actual.length} bytes (expected ${expected.length}), first difference at byte ${at}`);
+}
+
 /** The verbs the server received, in order (to prove which data mode and resume commands a client used). */
 export function recordCommands(server: FtpServer): string[] {
   const seen: string[] = [];

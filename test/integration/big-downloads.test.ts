@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { LocalFileSystem } from '../../src/index.js';
 import { curl, needTool } from '../helpers/clients.js';
-import { payload } from '../helpers/matrix.js';
+import { assertSameBytes, payload } from '../helpers/matrix.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer, tempDir } from '../helpers/server.js';
 import { tlsOptions } from '../helpers/tls.js';
@@ -15,14 +15,6 @@ import { tlsOptions } from '../helpers/tls.js';
 // would show up as wrong bytes here.
 const CHUNK = 256 * 1024;
 const content = payload(48 * CHUNK + 4567); // 12 MB: more than loopback socket buffers hold
-
-/** Compares without deepEqual's diff (megabytes of it when a chunk was overwritten). */
-function assertSameBytes(actual: Buffer, expected: Buffer, what: string): void {
-  if (actual.equals(expected)) return;
-  let at = 0;
-  while (at < Math.min(actual.length, expected.length) && actual[at] === expected[at]) at++;
-  assert.fail(`${what}: ${actual.length} bytes (expected ${expected.length}), first difference at byte ${at}`);
-}
 
 async function serveBigFile(t: Parameters<typeof startServer>[0], tls = false) {
   const root = await tempDir(t);

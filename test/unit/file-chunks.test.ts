@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { fstatSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import fs, { fstatSync, openSync, truncateSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { RECYCLE } from '../../src/data/recycle.js';
 import { FileChunks } from '../../src/fs/file-chunks.js';
-import { payload } from '../helpers/matrix.js';
+import { assertSameBytes, payload } from '../helpers/matrix.js';
 import { tempDir } from '../helpers/server.js';
 
 const CHUNK = 64 * 1024;
@@ -33,7 +34,7 @@ test('FileChunks reads exactly bytes [start, end), and a chunk handed back is re
     memories.add(chunk.buffer);
     stream[RECYCLE](chunk);
   });
-  assert.deepEqual(Buffer.concat(copies), content.subarray(1000, content.length - 7));
+  assertSameBytes(Buffer.concat(copies), content.subarray(1000, content.length - 7), 'chunks read into again');
   assert.equal(copies.length, 10);
   assert.ok(memories.size <= 3, `10 chunks read into ${memories.size} buffers`);
 });
@@ -45,7 +46,7 @@ test('FileChunks never reuses a chunk another reader may still hold', async (t) 
   const kept: Buffer[] = [];
   stream.on('data', (chunk: Buffer) => kept.push(chunk)); // keeps every chunk, as a pipe to a slow stage would
   await drain(stream, (chunk) => stream[RECYCLE](chunk));
-  assert.deepEqual(Buffer.concat(kept), content, 'what the other reader kept was never overwritten');
+  assertSameBytes(Buffer.concat(kept), content, 'what the other reader kept');
   assert.equal(new Set(kept.map((chunk) => chunk.buffer)).size, 6);
 });
 
@@ -54,13 +55,32 @@ test('FileChunks closes its descriptor when destroyed mid-file, and ends early w
   const path = await fileOf(t, content);
   const fd = openSync(path, 'r');
   const cut = new FileChunks(fd, 0, content.length, CHUNK);
-  cut.once('data', () => cut.destroy());
+  const seen: unknown[] = [];
+  cut.on('data', (chunk) => seen.push(chunk)).on('error', (error) => seen.push(error));
+  // The order of the system calls: a descriptor closed under a running read
+  // could be reused by another file before the read lands.
+  const calls: string[] = [];
+  const read = fs.read;
+  const close = fs.close;
+  mock.method(fs, 'read', (...args: unknown[]) => {
+    const callback = args.pop() as (...result: unknown[]) => void;
+    (read as (...a: unknown[]) => void)(...args, (...result: unknown[]) => (calls.push('read done'), callback(...result)));
+  });
+  mock.method(fs, 'close', (...args: unknown[]) => (calls.push('close'), (close as (...a: unknown[]) => void)(...args)));
+  syncBuiltinESMExports();
+  t.after(() => (mock.restoreAll(), syncBuiltinESMExports()));
+  cut._read(); // a read is running: the descriptor must outlive it, and what it reads goes nowhere
+  cut.destroy();
   await once(cut, 'close');
+  mock.restoreAll();
+  syncBuiltinESMExports();
+  assert.deepEqual(calls, ['read done', 'close']);
   assert.throws(() => fstatSync(fd), { code: 'EBADF' });
+  assert.deepEqual(seen, []);
 
   const shrinking = new FileChunks(openSync(path, 'r'), 0, content.length, CHUNK);
   truncateSync(path, CHUNK + 10);
   const copies: Buffer[] = [];
   await drain(shrinking, (chunk) => copies.push(Buffer.from(chunk)));
-  assert.deepEqual(Buffer.concat(copies), content.subarray(0, CHUNK + 10));
+  assertSameBytes(Buffer.concat(copies), content.subarray(0, CHUNK + 10), 'a file that shrank');
 });

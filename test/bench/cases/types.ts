@@ -39,7 +39,7 @@ export interface CaseDef {
   rows(scale: Scale): RowDef[];
   /** Started with a certificate; the client uses AUTH TLS and PROT P. */
   tls?: boolean;
-  /** The raw Node pipe (the ceiling) runs it too. */
+  /** The raw Node pipe (plain Node streams) runs it too. */
   raw?: boolean;
   /** A new server process for every run (memory cases: no heap left over from the run before). */
   freshServerPerRun?: boolean;
