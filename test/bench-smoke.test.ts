@@ -13,9 +13,10 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 
 // The benchmark at tiny scale, so it cannot rot: every case runs end to end
-// against ftpkit, ftp-srv (a devDependency, always there) and the raw pipe.
+// against ftpkit, ftp-srv (a devDependency, always there) and raw Node (the
+// raw pipe, and the bare Node FTP server for the session and listing cases).
 // Nothing here is about speed: only that each case measured something.
-test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw pipe)', async (t) => {
+test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw Node)', async (t) => {
   const work = await tempDir(t, 'ftpkit-bench-smoke-');
   const json = join(work, 'results.json');
   // Peers need a passive range, not port 0: a window from an OS-chosen port keeps
@@ -46,9 +47,19 @@ test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw pipe)', a
   for (const row of ['retr', 'stor', 'small-up', 'small-down', 'noop', 'list', 'list-huge-time']) {
     assert.ok('samples' in results.cells[row]!['ftp-srv']!, `ftp-srv measured ${row}`);
   }
-  for (const row of ['retr', 'stor']) assert.ok('samples' in results.cells[row]!.raw!, `raw pipe measured ${row}`);
+  // Every raw cell is a measurement, and the cases that ask for raw Node have one.
+  for (const row of results.rows) {
+    const cell = results.cells[row.id]!.raw;
+    if (cell && 'note' in cell) assert.ok(tlsRows.has(row.id) && cell.note === 'n/a', `raw ${row.id}: ${cell.note}`);
+  }
+  const rawRows = ['retr', 'stor', 'noop', 'session-kb', 'concurrent-time', 'list', 'mlsd', 'list-huge-rss', 'list-huge-time', 'mlsd-huge-rss', 'mlsd-huge-time'];
+  for (const row of rawRows) {
+    const cell = results.cells[row]!.raw;
+    assert.ok(cell && 'samples' in cell, `raw Node measured ${row}`);
+  }
+  assert.deepEqual(results.cells['concurrent-failures']!.raw, { samples: [0] }, 'the bare Node FTP server served every client');
   assert.deepEqual(results.cells.mlsd!['ftp-srv'], { note: 'n/a' }, 'ftp-srv has no MLSD');
 
-  assert.match(stdout, /^\s+ftpkit\s+ftp-srv\s+raw Node pipe$/m, 'the table has the servers as columns');
+  assert.match(stdout, /^\s+ftpkit\s+ftp-srv\s+raw Node$/m, 'the table has the servers as columns');
   assert.match(stdout, /Targets \(issue 5\):/);
 });

@@ -75,7 +75,7 @@ function rowLabel(row: RowDef): string {
  */
 export function renderTable(results: Results, markdown = false): string {
   const servers = results.servers.filter((s) => results.rows.some((r) => results.cells[r.id]?.[s]));
-  const header = ['', ...servers.map((s) => (s === RAW ? 'raw Node pipe' : s))];
+  const header = ['', ...servers.map((s) => (s === RAW ? 'raw Node' : s))];
   const body = results.rows.map((row) => [rowLabel(row), ...servers.map((s) => cellText(results, row, s))]);
   if (markdown) {
     const line = (cells: string[]) => `| ${cells.join(' | ')} |`;

@@ -170,7 +170,7 @@ async function main(): Promise<number> {
 
     for (const name of servers) {
       if (name === RAW && !def.raw) continue;
-      const launch = launcherFor(name, env);
+      const launch = launcherFor(name, env, def.raw);
       if (typeof launch === 'string') unavailable[name] ??= launch;
       if (unavailable[name] || typeof launch === 'string') {
         setAll(name, 'could not run');

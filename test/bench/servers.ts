@@ -6,7 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FtpClient } from './ftp-client.js';
 import { processTree, treeUsage, type TreeUsage } from './proc.js';
 
-/** Every server the benchmark knows, in column order. `raw` is plain Node streams, not FTP. */
+/**
+ * Every server the benchmark knows, in column order. `raw` is bare Node: a
+ * plain stream pipe (no FTP) or a minimal FTP server, whichever the case asks for.
+ */
 export const FTP_SERVERS = ['ftpkit', 'vsftpd', 'proftpd', 'pure-ftpd', 'pyftpdlib', 'ftp-srv'] as const;
 export const RAW = 'raw';
 export type ServerName = (typeof FTP_SERVERS)[number] | typeof RAW;
@@ -26,18 +29,22 @@ interface Launch {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
-  /** Speaks FTP (a 220 greeting means ready) or is the raw pipe (a TCP accept means ready). */
+  /** Speaks FTP (a 220 greeting means ready; PORT ROOT USER PASS PASVMIN PASVMAX) or is the raw pipe (a TCP accept means ready; PORT ROOT). */
   ftp: boolean;
 }
 
-/** How to start `name`, or why it cannot run here. */
-export function launcherFor(name: ServerName, env: Environment): Launch | string {
+/** How to start `name` (for `raw`, the bare Node server the case runs on), or why it cannot run here. */
+export function launcherFor(name: ServerName, env: Environment, raw: 'pipe' | 'ftp' = 'pipe'): Launch | string {
   const node = process.execPath;
   if (name === 'ftpkit') {
     if (!existsSync(join(env.repo, 'dist/index.js'))) return 'dist/ missing: run npm run build';
     return { command: node, args: [join(env.repo, 'test/bench/ftpkit-server.mjs')], ftp: true };
   }
-  if (name === RAW) return { command: node, args: [join(env.repo, 'test/bench/raw-pipe-server.mjs')], ftp: false };
+  if (name === RAW) {
+    return raw === 'ftp'
+      ? { command: node, args: [join(env.repo, 'test/bench/bare-ftp-server.mjs')], ftp: true }
+      : { command: node, args: [join(env.repo, 'test/bench/raw-pipe-server.mjs')], ftp: false };
+  }
   if (name === 'ftp-srv') {
     const modules = join(env.repo, 'node_modules');
     if (!existsSync(join(modules, 'ftp-srv'))) return 'ftp-srv devDependency missing: run npm ci';

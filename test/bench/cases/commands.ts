@@ -8,7 +8,7 @@ const WARM_UP = 500;
 /** NOOP after NOOP on one connection: the cost of one command's round trip. */
 export const noop: CaseDef = {
   id: 'noop',
-  raw: true,
+  raw: 'pipe',
   fixtures: () => [],
   rows: (scale) => [{ id: 'noop', label: `NOOP round trip (${countLabel(scale.noops)} in a row)`, unit: 'µs', better: 'lower' }],
   async run(ctx) {

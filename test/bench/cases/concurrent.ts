@@ -7,6 +7,8 @@ const CLIENT_TIMEOUT_MS = 30_000;
 /** Many clients at the same moment, each: connect, log in, EPSV, LIST, QUIT. */
 export const concurrent: CaseDef = {
   id: 'concurrent',
+  // The raw column: a bare Node FTP server, the floor of a Node server's sessions.
+  raw: 'ftp',
   // Measured warm, like the other cases: a long-running server has long since
   // compiled its login and listing code (a fresh Node process pays V8's warm-up
   // in its first 500 sessions: 0.76 s against 0.23-0.33 s later).

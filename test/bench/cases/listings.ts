@@ -21,6 +21,8 @@ async function listing(client: FtpClient, verb: 'LIST' | 'MLSD', dir: string, en
 /** Time to list a big directory, LIST and MLSD. */
 export const list: CaseDef = {
   id: 'list',
+  // The raw column: a bare Node FTP server (opendir, lstat, format, write), the floor of a Node listing.
+  raw: 'ftp',
   fixtures: (scale) => [bigDirectory(scale.listEntries)],
   rows: (scale) => [
     { id: 'list', label: `LIST of ${countLabel(scale.listEntries)} entries`, unit: 's', better: 'lower' },
@@ -54,6 +56,8 @@ function hugeListing(verb: 'LIST' | 'MLSD'): CaseDef {
   return {
     id,
     freshServerPerRun: true,
+    // The raw column: the memory a bare Node FTP server's streamed listing costs.
+    raw: 'ftp',
     fixtures: (scale) => [bigDirectory(scale.hugeListEntries)],
     rows: (scale) => [
       { id: `${id}-rss`, label: `${verb} of ${countLabel(scale.hugeListEntries)}: RSS growth`, unit: 'MB', better: 'lower' },

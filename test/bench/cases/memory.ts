@@ -19,7 +19,7 @@ const KB = 1024;
 export const memory: CaseDef = {
   id: 'memory',
   freshServerPerRun: true,
-  raw: true,
+  raw: 'pipe',
   fixtures: () => [],
   rows: (scale) => [
     { id: 'rss-idle', label: 'server RSS, idle', unit: 'MB', better: 'lower' },

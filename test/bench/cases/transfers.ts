@@ -19,7 +19,7 @@ function bigTransfer(direction: 'retr' | 'stor', tls: boolean): CaseDef {
   return {
     id,
     tls,
-    raw: true,
+    raw: 'pipe',
     fixtures: (scale) => (direction === 'retr' ? [bigFile(scale.bigFile)] : []),
     rows: (scale) => [
       { id, label: `${verb} ${bytesLabel(scale.bigFile)}${tls ? ', PROT P' : ''}`, unit: 'MB/s', better: 'higher' },

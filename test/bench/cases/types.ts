@@ -39,8 +39,14 @@ export interface CaseDef {
   rows(scale: Scale): RowDef[];
   /** Started with a certificate; the client uses AUTH TLS and PROT P. */
   tls?: boolean;
-  /** The raw Node pipe (plain Node streams) runs it too. */
-  raw?: boolean;
+  /**
+   * The raw Node column runs it too, with one of two bare Node servers:
+   * `pipe` (test/bench/raw-pipe-server.mjs: plain streams and lines, no FTP;
+   * the case talks to it with test/bench/raw-client.ts) or `ftp`
+   * (test/bench/bare-ftp-server.mjs: the least FTP the case needs; the case's
+   * own FTP client runs unchanged).
+   */
+  raw?: 'pipe' | 'ftp';
   /** A new server process for every run (memory cases: no heap left over from the run before). */
   freshServerPerRun?: boolean;
   /**
