@@ -49,9 +49,10 @@ export function permFact(session: Session, path: string, stat: FileStat): string
   return perm;
 }
 
-type Format = (session: Session, stat: FileStat, path: string, now: number) => string;
+/** One listing line of an entry of the directory `dir` (without its line end). */
+type Format = (session: Session, stat: FileStat, dir: string, now: number) => string;
 
-const listFormat: Format = (_session, stat, _path, now) => formatListLine(stat, now);
+const listFormat: Format = (_session, stat, _dir, now) => formatListLine(stat, now);
 const nameFormat: Format = (_session, stat) => stat.name;
 /**
  * MLSD lines. `perm` is asked for every entry; without path rules it depends
@@ -59,14 +60,17 @@ const nameFormat: Format = (_session, stat) => stat.name;
  */
 function factsFormat(session: Session): Format {
   const facts = session.mlstFacts ?? DEFAULT_MLSX_FACTS;
-  if (session.user?.rules?.length) return (s, stat, path) => formatFacts(stat, facts, permFact(s, path, stat));
+  if (session.user?.rules?.length) return (s, stat, dir) => formatFacts(stat, facts, permFact(s, joinPath(dir, stat.name), stat));
   const byType = new Map<string, string>();
-  return (s, stat, path) => {
+  return (s, stat, dir) => {
     let perm = byType.get(stat.type);
-    if (perm === undefined) byType.set(stat.type, (perm = permFact(s, path, stat)));
+    if (perm === undefined) byType.set(stat.type, (perm = permFact(s, joinPath(dir, stat.name), stat)));
     return formatFacts(stat, facts, perm);
   };
 }
+
+/** Characters of listing text per write to the data connection. */
+const BATCH_CHARS = 64 * 1024;
 
 /** Listing lines batched into large buffers: few writes, and a huge directory streams. */
 async function* render(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, signal: AbortSignal): AsyncGenerator<Buffer> {
@@ -77,8 +81,8 @@ async function* render(session: Session, dir: string, entries: Iterable<FileStat
     if (signal.aborted) return;
     // A name with CR or LF would forge listing lines: leave it out.
     if (stat.name.includes('\n') || stat.name.includes('\r')) continue;
-    text += format(session, stat, joinPath(dir, stat.name), now) + '\r\n';
-    if (text.length >= 64 * 1024) {
+    text += format(session, stat, dir, now) + '\r\n';
+    if (text.length >= BATCH_CHARS) {
       yield Buffer.from(text, encoding);
       text = '';
       // A fast client and a fast store would otherwise keep this loop in
