@@ -30,10 +30,11 @@ const enum Telnet {
   SubCommand,
 }
 
+/** Who reads the lines (the session itself: no handler object or closures per connection). */
 export interface LineReaderHandlers {
-  line(line: string): void;
+  onLine(line: string): void;
   /** A line longer than the limit ended; its content was dropped. */
-  overflow(length: number): void;
+  onOverflow(length: number): void;
 }
 
 export class LineReader {
@@ -104,7 +105,7 @@ export class LineReader {
     if (this.overflowing) {
       this.overflowing = false;
       this.length = 0;
-      this.handlers.overflow(length);
+      this.handlers.onOverflow(length);
       return;
     }
     const parts = this.parts;
@@ -114,7 +115,7 @@ export class LineReader {
     // A line that is not valid UTF-8 (an old client sending Latin-1 names) is read
     // as Latin-1: every byte survives, where UTF-8 decoding would turn it into U+FFFD.
     const encoding = this.encoding === 'utf8' && !isUtf8(bytes) ? 'latin1' : this.encoding;
-    this.handlers.line(bytes.toString(encoding));
+    this.handlers.onLine(bytes.toString(encoding));
   }
 
   private stripTelnet(chunk: Buffer): Buffer {

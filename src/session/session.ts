@@ -19,7 +19,7 @@ import type { FtpSession, TransferStatus } from './info.js';
 import { TRACK_CALL } from '../fs/guard.js';
 import { endGracefully } from '../net/linger.js';
 import { idleClock } from './idle-clock.js';
-import { LineReader } from './line-reader.js';
+import { LineReader, type LineReaderHandlers } from './line-reader.js';
 import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
 
@@ -38,7 +38,7 @@ const ABUSIVE_LINE_FACTOR = 64;
  * transfer runs, the control connection is still read: ABOR, STAT, QUIT and
  * NOOP are answered at once, everything else waits its turn.
  */
-export class Session implements FtpSession {
+export class Session implements FtpSession, LineReaderHandlers {
   readonly id: string;
   readonly startedAt = new Date();
   readonly remoteAddress: string;
@@ -91,8 +91,8 @@ export class Session implements FtpSession {
   deadline = Infinity;
   /** The login timeout counts from the connection (or REIN), not from the last command. */
   private loginDeadline: number;
-  /** Commands answered while a transfer runs (ABOR, STAT...), one after another, in arrival order. */
-  private urgent: Promise<void> = Promise.resolve();
+  /** Commands answered while a transfer runs (ABOR, STAT...), one after another, in arrival order (none yet: no promise kept per idle session). */
+  private urgent: Promise<void> | undefined;
   /** Reading is paused because the queue is full. */
   private queueFull = false;
   /** The server is shutting down: close with this text once the current command answered. */
@@ -120,10 +120,7 @@ export class Session implements FtpSession {
     this.localAddress = socket.localAddress ?? '';
     this.localPort = socket.localPort ?? 0;
     this.log = server.log.forSession(id);
-    this.reader = new LineReader(server.options.maxLineLength, {
-      line: (line) => this.onLine(line),
-      overflow: (length) => this.onOverflow(length),
-    });
+    this.reader = new LineReader(server.options.maxLineLength, this);
     socket.setNoDelay(true);
     this.loginDeadline = Date.now() + server.options.timeouts.login;
     this.attach(socket);
@@ -424,7 +421,8 @@ export class Session implements FtpSession {
     this.end('client closed', 'disconnect');
   };
 
-  private onLine(line: string): void {
+  /** @internal A command line from the LineReader. */
+  onLine(line: string): void {
     if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
@@ -460,10 +458,11 @@ export class Session implements FtpSession {
    * waits for the transfer to end.
    */
   private runUrgent(line: string): void {
-    this.urgent = this.urgent.then(() => this.runNow(line)).catch(this.failed);
+    this.urgent = (this.urgent ?? Promise.resolve()).then(() => this.runNow(line)).catch(this.failed);
   }
 
-  private onOverflow(length: number): void {
+  /** @internal The LineReader dropped a line over the length limit. */
+  onOverflow(length: number): void {
     if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
     if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {
@@ -511,7 +510,7 @@ export class Session implements FtpSession {
       if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
       else await this.runNow(next);
       // ABOR or STAT that arrived during this command answer before the next one.
-      await this.urgent;
+      if (this.urgent) await this.urgent;
       await this.repliesDrained();
       if (this.drainMessage !== undefined) {
         this.close(this.drainMessage, ReplyCode.ServiceNotAvailable, 'shutdown');

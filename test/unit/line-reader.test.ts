@@ -13,7 +13,7 @@ const SE = 0xf0;
 function reader(max = 100) {
   const lines: string[] = [];
   const overflows: number[] = [];
-  const r = new LineReader(max, { line: (l) => lines.push(l), overflow: (n) => overflows.push(n) });
+  const r = new LineReader(max, { onLine: (l) => lines.push(l), onOverflow: (n) => overflows.push(n) });
   return { r, lines, overflows, push: (...chunks: (string | number[] | Buffer)[]) => chunks.forEach((c) => r.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c))) };
 }
 
