@@ -10,12 +10,10 @@ import type { Authenticate, FtpUser } from './types.js';
  */
 export function staticUsers<U extends FtpUser = FtpUser>(users: readonly (StaticUser & Partial<U>)[]): Authenticate<U> {
   const byName = new Map(users.map((u) => [u.username, u]));
-  // The stored side is digested once, not on every login.
-  const digests = new Map(users.map((u) => [u.username, digest(u.password)]));
   const decoy = digest('\0no such user\0');
   return ({ username, password }) => {
     const entry = byName.get(username);
-    const ok = timingSafeEqual(digest(password), digests.get(username) ?? decoy) && entry !== undefined;
+    const ok = timingSafeEqual(digest(password), entry ? digest(entry.password) : decoy) && entry !== undefined;
     if (!ok) return null;
     const { password: _secret, ...user } = entry;
     return user as unknown as U;
