@@ -99,3 +99,28 @@ test('commands pipelined while a transfer runs: NOOP is answered at once, others
   assert.equal((await c.read()).code, 226);
   assert.equal((await c.read()).code, 257, 'PWD ran after the transfer');
 });
+
+test('a command queued behind an urgent one waits for its reply, even when a hook makes the urgent one slow', async (t) => {
+  // STAT is answered during the transfer, PWD waits its turn. A preCommand hook
+  // holds STAT until the transfer is over: PWD must still answer after STAT.
+  let transferDone!: () => void;
+  const over = new Promise<void>((resolve) => (transferDone = resolve));
+  const { port, server } = await startServer(t, {
+    files: { '/big.bin': Buffer.alloc(8 * 1024 * 1024, 1) },
+    hooks: { preCommand: [async ({ command }) => void (command === 'STAT' && (await over))] },
+  });
+  server.on('transferEnd', () => setTimeout(transferDone, 50));
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  await c.cmd('TYPE I');
+  const data = await c.epsv();
+  data.pause();
+  c.send('RETR big.bin');
+  assert.equal((await c.read()).code, 150);
+  c.write('STAT\r\nPWD\r\n');
+  const received = readAll(data);
+  data.resume();
+  assert.equal((await received).length, 8 * 1024 * 1024);
+  const codes = [(await c.read()).code, (await c.read()).code, (await c.read()).code];
+  assert.deepEqual(codes, [226, 211, 257], 'RETR ends, the held STAT answers (the transfer is over: 211), then PWD');
+});
