@@ -71,7 +71,7 @@ export interface FtpServerOptions<U extends FtpUser = FtpUser> extends Extension
   port?: number;
   /** Decides who logs in. Without it, `users` and `anonymous` decide. */
   authenticate?: Authenticate<U>;
-  /** Fixed users with plain-text passwords, checked in constant time. */
+  /** Fixed users with plain-text passwords, checked in constant time. Read once (changing users belong in `authenticate`). */
   users?: readonly StaticUser[];
   /** Allow anonymous login (USER anonymous / ftp), read-only unless `writable`. */
   anonymous?: boolean | AnonymousOptions;

@@ -6,16 +6,18 @@ import type { Authenticate, FtpUser } from './types.js';
  * Authenticates against a fixed list. Passwords are compared through SHA-256
  * digests with `timingSafeEqual`, so neither the content nor the length of a
  * password leaks through timing, and an unknown user costs the same as a known
- * one with a wrong password.
+ * one with a wrong password. The list is read once, here: build a new
+ * authenticator (or use `authenticate`) for users that change.
  */
 export function staticUsers<U extends FtpUser = FtpUser>(users: readonly (StaticUser & Partial<U>)[]): Authenticate<U> {
-  const byName = new Map(users.map((u) => [u.username, u]));
+  // Stored passwords are digested once, not at every login.
+  const byName = new Map(users.map((u) => [u.username, { entry: u, digest: digest(u.password) }]));
   const decoy = digest('\0no such user\0');
   return ({ username, password }) => {
-    const entry = byName.get(username);
-    const ok = timingSafeEqual(digest(password), entry ? digest(entry.password) : decoy) && entry !== undefined;
+    const known = byName.get(username);
+    const ok = timingSafeEqual(digest(password), known ? known.digest : decoy) && known !== undefined;
     if (!ok) return null;
-    const { password: _secret, ...user } = entry;
+    const { password: _secret, ...user } = known.entry;
     return user as unknown as U;
   };
 }
