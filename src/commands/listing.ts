@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { compressSteps } from '../data/deflate.js';
-import { sendTo } from '../data/pump.js';
-import { runTransfer } from '../data/transfer.js';
+import { sendBatches } from '../data/pump.js';
+import { runTransfer, type Transfer } from '../data/transfer.js';
 import { FtpError } from '../errors.js';
 import type { FileStat } from '../fs/types.js';
 import { formatListLine } from '../protocol/list-format.js';
@@ -72,24 +72,33 @@ function factsFormat(session: Session): Format {
 /** Characters of listing text per write to the data connection. */
 const BATCH_CHARS = 64 * 1024;
 
-/** Listing lines batched into large buffers: few writes, and a huge directory streams. */
-async function* render(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, signal: AbortSignal): AsyncGenerator<Buffer> {
+/**
+ * Listing lines batched into large buffers: few writes, and a huge directory
+ * streams. An error of storage while listing is noted as storage failing
+ * first (its own reply), not as the client leaving.
+ */
+async function* render(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, transfer: Transfer): AsyncGenerator<Buffer> {
   const now = Date.now();
   const encoding = session.utf8 ? 'utf8' : 'latin1';
   let text = '';
-  for await (const stat of entries) {
-    if (signal.aborted) return;
-    // A name with CR or LF would forge listing lines: leave it out.
-    if (stat.name.includes('\n') || stat.name.includes('\r')) continue;
-    text += format(session, stat, dir, now) + '\r\n';
-    if (text.length >= BATCH_CHARS) {
-      yield Buffer.from(text, encoding);
-      text = '';
-      // A fast client and a fast store would otherwise keep this loop in
-      // microtasks until the socket pushes back, starving every other session
-      // (and the host) of I/O: let the event loop run between batches.
-      await setImmediate();
+  try {
+    for await (const stat of entries) {
+      if (transfer.signal.aborted) return;
+      // A name with CR or LF would forge listing lines: leave it out.
+      if (stat.name.includes('\n') || stat.name.includes('\r')) continue;
+      text += format(session, stat, dir, now) + '\r\n';
+      if (text.length >= BATCH_CHARS) {
+        yield Buffer.from(text, encoding);
+        text = '';
+        // A fast client and a fast store would otherwise keep this loop in
+        // microtasks until the socket pushes back, starving every other session
+        // (and the host) of I/O: let the event loop run between batches.
+        await setImmediate();
+      }
     }
+  } catch (error) {
+    transfer.noteFailure('storage', error);
+    throw error;
   }
   if (text !== '') yield Buffer.from(text, encoding);
 }
@@ -110,11 +119,10 @@ async function list(session: Session, command: string, path: string, format: For
     const ctx = session.fsContext(transfer.signal);
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
-    const lines = Readable.from(render(session, dir, entries, format, transfer.signal));
-    lines.once('error', (error) => transfer.noteFailure('storage', error));
+    const lines = render(session, dir, entries, format, transfer);
     const compress = compressSteps(session);
-    if (compress.length === 0 && !transfer.throttle) return sendTo(lines, stream, transfer.tally);
-    await pipeline([lines, transfer.count(), ...compress, stream]);
+    if (compress.length === 0 && !transfer.throttle) return sendBatches(lines, stream, transfer.tally);
+    await pipeline([Readable.from(lines), transfer.count(), ...compress, stream]);
   });
 }
 

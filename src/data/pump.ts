@@ -103,6 +103,44 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
 }
 
 /**
+ * Writes generated batches (a listing) into the data connection: the next one
+ * is made only once the socket took the last, and the connection is ended
+ * once all went out. Without the object-mode Readable and its listeners that
+ * `sendTo` would need around the generator: a small listing is a few
+ * microseconds of work, and that stream cost as much. An error of `batches`
+ * rejects with it (the generator is told to stop either way); a socket that
+ * fails or closes early rejects with its error.
+ */
+export async function sendBatches(batches: AsyncIterable<Buffer>, socket: Writable, tally: Tally): Promise<void> {
+  for await (const batch of batches) {
+    tally.bytes += batch.length;
+    if (!socket.write(batch)) await writable(socket, 'drain');
+  }
+  socket.end();
+  await writable(socket, 'finish');
+}
+
+/** Resolves at `event` ('drain' or 'finish'); rejects when the socket fails or closes first. */
+function writable(socket: Writable, event: 'drain' | 'finish'): Promise<void> {
+  if (event === 'finish' && socket.writableFinished) return Promise.resolve();
+  if (socket.destroyed) return Promise.reject(socket.errored ?? prematureClose('data connection closed before the transfer ended'));
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error | null) => {
+      socket.off(event, onEvent);
+      socket.off('error', settle);
+      socket.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onEvent = () => settle();
+    const onClose = () => settle(socket.errored ?? prematureClose('data connection closed before the transfer ended'));
+    socket.on(event, onEvent);
+    socket.on('error', settle);
+    socket.on('close', onClose);
+  });
+}
+
+/**
  * An upload as storage sees it: the data socket's chunks, counted, `check`ed
  * as they arrive (a limit stops the upload the moment it is crossed). A
  * Readable fed straight from the socket, not a Transform in a pipeline: one

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MemoryFileSystem, type FileStat, type FileSystem, type FsContext } from '../../src/index.js';
+import { RawClient, readAll } from '../helpers/raw-client.js';
+import { startServer } from '../helpers/server.js';
+import { delay } from '../helpers/transfers.js';
+
+// A listing is generated while it is sent (src/commands/listing.ts, sendBatches
+// in src/data/pump.ts): batches of lines are made only as fast as the client
+// takes them, and a storage error midway is storage's reply, not the client's.
+
+const ENTRIES = 300_000; // ~19 MB of LIST lines: more than loopback socket buffers hold
+
+/** Memory storage with a directory "/big" whose entries are made one at a time, counting how many were asked for. */
+function generatedDirectory(failAfter = Infinity): { filesystem: FileSystem; pulled: () => number } {
+  const memory = new MemoryFileSystem({ '/big/': null });
+  const listMemory = memory.list.bind(memory);
+  let pulled = 0;
+  async function* entries(): AsyncGenerator<FileStat> {
+    for (let i = 0; i < ENTRIES; i++) {
+      if (i === failAfter) throw new Error('disk went away');
+      pulled++;
+      yield { name: `entry-${i}`, type: 'file', size: i, mtime: new Date(0) };
+    }
+  }
+  const filesystem: FileSystem = Object.assign(memory, { list: (path: string, ctx: FsContext) => (path === '/big' ? entries() : listMemory(path, ctx)) });
+  return { filesystem, pulled: () => pulled };
+}
+
+test('a listing waits for a client that does not read, then sends every line', async (t) => {
+  const storage = generatedDirectory();
+  const { port } = await startServer(t, { filesystem: storage.filesystem });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  const data = await c.epsv();
+  data.pause();
+  c.send('LIST /big');
+  assert.equal((await c.read()).code, 150);
+
+  // Let the server run until it can hand the socket nothing more.
+  let before = -1;
+  while (storage.pulled() !== before) {
+    before = storage.pulled();
+    await delay(150);
+  }
+  assert.ok(before < ENTRIES, `the listing waited for the client (${before} of ${ENTRIES} entries made)`);
+
+  data.resume();
+  const lines = (await readAll(data)).toString('utf8').split('\r\n');
+  assert.equal(lines.pop(), '', 'the listing ends with CRLF');
+  assert.equal(lines.length, ENTRIES);
+  assert.match(lines[0]!, / entry-0$/);
+  assert.match(lines[ENTRIES - 1]!, new RegExp(` entry-${ENTRIES - 1}$`));
+  assert.equal((await c.read()).code, 226);
+  assert.equal((await c.cmd('NOOP')).code, 200);
+});
+
+for (const rateLimited of [false, true]) {
+  test(`a listing whose storage fails midway answers 451, not 426${rateLimited ? ' (rate-limited: the pipeline path)' : ''}`, async (t) => {
+    const { port, errors } = await startServer(t, {
+      filesystem: generatedDirectory(20_000).filesystem,
+      users: [{ username: 'test', password: 'test', ...(rateLimited ? { limits: { downloadRate: 64 * 1024 * 1024 } } : {}) }],
+    });
+    const c = await RawClient.login(port);
+    t.after(() => c.close());
+    const data = await c.epsv();
+    c.send('LIST /big');
+    assert.equal((await c.read()).code, 150);
+    await readAll(data).catch(() => undefined); // whatever came before the failure
+    const final = await c.read();
+    assert.equal(final.code, 451, final.lines.join(' | '));
+    assert.ok(!final.text.includes('disk went away'), 'no storage error text reaches the client');
+    assert.equal(errors.length, 1, 'the storage error is reported to the host');
+    assert.equal((await c.cmd('NOOP')).code, 200);
+  });
+}
