@@ -7,31 +7,36 @@
  * storage or host code.
  */
 export class InFlight {
-  private readonly pending = new Set<Promise<void>>();
+  private count = 0;
+  /** Called once nothing is pending any more. */
+  private idle: (() => void)[] = [];
+  // One shared callback, not two closures and a Set entry per call: every
+  // command and storage call passes through here.
+  private readonly release = (): void => {
+    if (--this.count > 0) return;
+    const idle = this.idle;
+    this.idle = [];
+    for (const resolve of idle) resolve();
+  };
 
   get size(): number {
-    return this.pending.size;
+    return this.count;
   }
 
   /** Keeps `work` until it settles (its outcome is handled elsewhere). */
   add(work: Promise<unknown>): void {
-    const settled: Promise<void> = work.then(
-      () => void this.pending.delete(settled),
-      () => void this.pending.delete(settled),
-    );
-    this.pending.add(settled);
+    this.count++;
+    work.then(this.release, this.release);
   }
 
   /** Resolves once everything settled, or after `ms` (work that ignores its abort signal is let go). */
   async settled(ms: number): Promise<boolean> {
+    if (this.count === 0) return true;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const empty = new Promise<true>((resolve) => this.idle.push(() => resolve(true)));
     try {
-      while (this.pending.size > 0) {
-        const all = Promise.all(this.pending).then(() => true);
-        if (!(await Promise.race([all, expired]))) return false;
-      }
-      return true;
+      return await Promise.race([empty, expired]);
     } finally {
       clearTimeout(timer);
     }

@@ -68,10 +68,10 @@ export class LocalFileSystem implements FileSystem {
     const realRoot = await this.getRealRoot();
     const dir = await wrap(this.calls.opendir(real, Math.max(32, this.statConcurrency)));
     try {
-      for (;;) {
-        const batch = await this.readNames(dir);
-        if (batch.length === 0) break;
-        yield* await this.statBatch(real, batch, realRoot);
+      for (let ended = false; !ended; ) {
+        const names: string[] = [];
+        ended = await this.readNames(dir, names);
+        if (names.length > 0) yield* await this.statBatch(real, names, realRoot);
       }
     } catch (error) {
       throw toFtpError(error);
@@ -210,15 +210,18 @@ export class LocalFileSystem implements FileSystem {
     return path === '/' ? realRoot : nodePath.join(realRoot, ...path.split('/'));
   }
 
-  /** Up to `statConcurrency` names from the directory (none at its end), upload temp files left out. */
-  private async readNames(dir: Dir): Promise<string[]> {
-    const names: string[] = [];
+  /**
+   * Adds up to `statConcurrency` names from the directory to `names`, upload
+   * temp files left out; true once the directory ended (reading past the end
+   * would ask the kernel once more).
+   */
+  private async readNames(dir: Dir, names: string[]): Promise<boolean> {
     while (names.length < this.statConcurrency) {
       const entry = this.calls === inlineCalls ? dir.readSync() : await dir.read();
-      if (!entry) break;
+      if (!entry) return true;
       if (!entry.name.startsWith(TEMP_PREFIX)) names.push(entry.name);
     }
-    return names;
+    return false;
   }
 
   /** The batch's entries described; vanished ones, broken links and links leading out are left out. */

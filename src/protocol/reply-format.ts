@@ -6,6 +6,8 @@
  * never smuggle a second reply.
  */
 export function formatReply(code: number, text: string | readonly string[]): string {
+  // Most replies are one line: no array for them.
+  if (typeof text === 'string' && !text.includes('\n')) return `${code} ${clean(text)}\r\n`;
   const lines = typeof text === 'string' ? text.split('\n') : text;
   if (lines.length <= 1) return `${code} ${clean(lines[0] ?? '')}\r\n`;
   let out = `${code}-${clean(lines[0]!)}\r\n`;
