@@ -41,7 +41,10 @@ test('npm run bench works end to end (tiny scale: ftpkit, ftp-srv, raw Node)', a
       continue;
     }
     assert.equal(cell.samples.length, 1, row.id);
-    assert.ok(cell.samples.every((v) => Number.isFinite(v) && v >= 0), `${row.id}: ${cell.samples.join(', ')}`);
+    // Memory growth at this scale (a few sessions, a small listing) is within the
+    // noise of the garbage collector and may come out below zero; the rest cannot.
+    const growth = row.unit === 'KB' || row.id.endsWith('-rss');
+    assert.ok(cell.samples.every((v) => Number.isFinite(v) && (growth || v >= 0)), `${row.id}: ${cell.samples.join(', ')}`);
   }
   assert.deepEqual(results.cells['concurrent-failures']!.ftpkit, { samples: [0] });
   for (const row of ['retr', 'stor', 'small-up', 'small-down', 'noop', 'list', 'list-huge-time']) {
