@@ -93,7 +93,7 @@ export function traceTransfer(context: TransferTrace, run: (context: TransferTra
 }
 
 /** Publishes a session lifecycle event on its plain channel, if anyone subscribed. */
-export function publishSessionEvent(event: string, payload: () => object): void {
+export function publishSessionEvent(event: string, session: FtpSession, fields: object): void {
   const target = sessionChannels[event as keyof typeof sessionChannels];
-  if (target?.hasSubscribers) target.publish(payload());
+  if (target?.hasSubscribers) target.publish({ session, ...fields });
 }

@@ -185,7 +185,7 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
    */
   observe<K extends keyof FtpServerEvents>(session: Session, event: K, fields: object): void {
     this.counters.record(event, fields);
-    publishSessionEvent(event, () => ({ session, ...fields }));
+    publishSessionEvent(event, session, fields);
     if (this.listenerCount(event) === 0) return;
     const payload = { session, seq: session.nextSeq(), ...fields };
     (this.events.emit as (e: K, p: object) => boolean)(event, payload);

@@ -148,7 +148,7 @@ export class Session implements FtpSession, LineReaderHandlers {
     if (!this.user) throw new Error('fsContext before login');
     // The server keeps storage calls until they settle, even ones the guard gave up on (see TRACK_CALL).
     const keep = (work: Promise<unknown>) => this.server.track?.(work);
-    return Object.assign({ session: this, user: this.user, signal }, { [TRACK_CALL]: keep }) as FsContext;
+    return { session: this, user: this.user, signal, [TRACK_CALL]: keep } as FsContext;
   }
 
   /** Whether the logged-in user may do `permission` at `path` (server read-only mode included). */
