@@ -1,7 +1,10 @@
+/** The key of the method the clock calls (a symbol: not part of a session's public face). */
+export const EXPIRE = Symbol('ftpkit.expire');
+
 /** Something with a deadline (ms since the epoch; Infinity for none) that the clock ends. */
 export interface Expiring {
   readonly deadline: number;
-  expire(): void;
+  [EXPIRE](): void;
 }
 
 /** Longest time between sweeps, and shortest (a tiny test timeout must not spin the loop). */
@@ -45,7 +48,7 @@ class IdleClock {
   private sweep(): void {
     const now = Date.now();
     for (const member of this.members) {
-      if (member.deadline <= now) member.expire();
+      if (member.deadline <= now) member[EXPIRE]();
     }
   }
 }

@@ -30,11 +30,19 @@ const enum Telnet {
   SubCommand,
 }
 
-/** Who reads the lines (the session itself: no handler object or closures per connection). */
+/**
+ * The handler methods' keys. Symbols, not names: the session is its own
+ * handler (no handler object or closures per connection), and a host holding
+ * a session must not find a method that feeds it command lines.
+ */
+export const ON_LINE = Symbol('ftpkit.onLine');
+export const ON_OVERFLOW = Symbol('ftpkit.onOverflow');
+
+/** Who reads the lines. */
 export interface LineReaderHandlers {
-  onLine(line: string): void;
+  [ON_LINE](line: string): void;
   /** A line longer than the limit ended; its content was dropped. */
-  onOverflow(length: number): void;
+  [ON_OVERFLOW](length: number): void;
 }
 
 export class LineReader {
@@ -105,7 +113,7 @@ export class LineReader {
     if (this.overflowing) {
       this.overflowing = false;
       this.length = 0;
-      this.handlers.onOverflow(length);
+      this.handlers[ON_OVERFLOW](length);
       return;
     }
     const parts = this.parts;
@@ -115,7 +123,7 @@ export class LineReader {
     // A line that is not valid UTF-8 (an old client sending Latin-1 names) is read
     // as Latin-1: every byte survives, where UTF-8 decoding would turn it into U+FFFD.
     const encoding = this.encoding === 'utf8' && !isUtf8(bytes) ? 'latin1' : this.encoding;
-    this.handlers.onLine(bytes.toString(encoding));
+    this.handlers[ON_LINE](bytes.toString(encoding));
   }
 
   private stripTelnet(chunk: Buffer): Buffer {

@@ -18,8 +18,8 @@ import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
 import { TRACK_CALL } from '../fs/guard.js';
 import { endGracefully } from '../net/linger.js';
-import { idleClock } from './idle-clock.js';
-import { LineReader, type LineReaderHandlers } from './line-reader.js';
+import { EXPIRE, idleClock } from './idle-clock.js';
+import { LineReader, ON_LINE, ON_OVERFLOW, type LineReaderHandlers } from './line-reader.js';
 import { resolvePath } from './paths.js';
 import type { ServerCore } from './server-core.js';
 
@@ -102,7 +102,7 @@ export class Session implements FtpSession, LineReaderHandlers {
     try {
       this.reader.push(chunk);
       // A line that never ends is never reported as too long: catch it while it grows.
-      if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this.onOverflow(this.reader.pendingLength);
+      if (this.reader.pendingLength > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) this[ON_OVERFLOW](this.reader.pendingLength);
     } catch (error) {
       this.failed(error);
     }
@@ -371,8 +371,8 @@ export class Session implements FtpSession, LineReaderHandlers {
     this.deadline = this.user ? Date.now() + this.server.options.timeouts.idle : this.loginDeadline;
   }
 
-  /** @internal The idle clock found the deadline passed. */
-  expire(): void {
+  /** The idle clock found the deadline passed. */
+  [EXPIRE](): void {
     if (this.transfer || this.closing) return; // the transfer has its own stall check
     try {
       this.say(ReplyCode.ServiceNotAvailable, this.user ? 'idleTimeout' : 'loginTimeout');
@@ -421,8 +421,8 @@ export class Session implements FtpSession, LineReaderHandlers {
     this.end('client closed', 'disconnect');
   };
 
-  /** @internal A command line from the LineReader. */
-  onLine(line: string): void {
+  /** A command line from the LineReader. */
+  [ON_LINE](line: string): void {
     if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
@@ -461,8 +461,8 @@ export class Session implements FtpSession, LineReaderHandlers {
     this.urgent = (this.urgent ?? Promise.resolve()).then(() => this.runNow(line)).catch(this.failed);
   }
 
-  /** @internal The LineReader dropped a line over the length limit. */
-  onOverflow(length: number): void {
+  /** The LineReader dropped a line over the length limit. */
+  [ON_OVERFLOW](length: number): void {
     if (this.closing || this.flooding()) return;
     this.log.warn('session', 'command line too long', { length });
     if (length > this.server.options.maxLineLength * ABUSIVE_LINE_FACTOR) {

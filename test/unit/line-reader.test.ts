@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { LineReader } from '../../src/session/line-reader.js';
+import { LineReader, ON_LINE, ON_OVERFLOW } from '../../src/session/line-reader.js';
 
 const IAC = 0xff;
 const IP = 0xf4;
@@ -13,7 +13,7 @@ const SE = 0xf0;
 function reader(max = 100) {
   const lines: string[] = [];
   const overflows: number[] = [];
-  const r = new LineReader(max, { onLine: (l) => lines.push(l), onOverflow: (n) => overflows.push(n) });
+  const r = new LineReader(max, { [ON_LINE]: (l: string) => lines.push(l), [ON_OVERFLOW]: (n: number) => overflows.push(n) });
   return { r, lines, overflows, push: (...chunks: (string | number[] | Buffer)[]) => chunks.forEach((c) => r.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Buffer.from(c))) };
 }
 
