@@ -556,25 +556,10 @@ export class Session implements FtpSession, LineReaderHandlers {
     idleClock.delete(this);
     this.transfer?.abort(transferReason ?? 'disconnect');
     this.closeDataSetup();
-    this.lifetime.abort(stacklessError(`session closed: ${reason}`));
+    this.lifetime.abort(new Error(`session closed: ${reason}`));
     // Let the last reply go out, then make sure the socket does not linger.
     endGracefully(this.socket);
     this.server.sessionClosed(this, reason);
-  }
-}
-
-/**
- * The reason a session's signal carries. Its stack would only show the
- * session's own teardown, and capturing it is most of what creating the
- * error costs (about 1.5 of 1.9 µs, at every session's end).
- */
-function stacklessError(message: string): Error {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new Error(message);
-  } finally {
-    Error.stackTraceLimit = limit;
   }
 }
 
