@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { needTool, python } from '../helpers/clients.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
+import { startDownload } from '../helpers/transfers.js';
 
 test('bare LF and bare CR end commands too; empty lines are ignored', async (t) => {
   const { port } = await startServer(t);
@@ -87,10 +88,7 @@ test('commands pipelined while a transfer runs: NOOP is answered at once, others
   const c = await RawClient.login(port);
   t.after(() => c.close());
   await c.cmd('TYPE I');
-  const data = await c.epsv();
-  data.pause();
-  c.send('RETR big.bin');
-  assert.equal((await c.read()).code, 150);
+  const data = await startDownload(c, 'big.bin');
   c.write('NOOP\r\nPWD\r\n');
   assert.equal((await c.read()).code, 200, 'NOOP answered while data is blocked');
   const received = readAll(data);
@@ -113,10 +111,7 @@ test('a command queued behind an urgent one waits for its reply, even when a hoo
   const c = await RawClient.login(port);
   t.after(() => c.close());
   await c.cmd('TYPE I');
-  const data = await c.epsv();
-  data.pause();
-  c.send('RETR big.bin');
-  assert.equal((await c.read()).code, 150);
+  const data = await startDownload(c, 'big.bin');
   c.write('STAT\r\nPWD\r\n');
   const received = readAll(data);
   data.resume();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
+import { startDownload } from '../helpers/transfers.js';
 
 test('a command split across packets and two commands in one packet both work', async (t) => {
   const { port } = await startServer(t);
@@ -141,10 +142,7 @@ test('QUIT during a transfer waits for the transfer, then 221', async (t) => {
   const c = await RawClient.login(port);
   t.after(() => c.close());
   await c.cmd('TYPE I');
-  const data = await c.epsv();
-  data.pause();
-  c.send('RETR f.bin');
-  assert.equal((await c.read()).code, 150);
+  const data = await startDownload(c, 'f.bin');
   c.send('QUIT');
   await new Promise((r) => setTimeout(r, 50));
   const received = readAll(data);
