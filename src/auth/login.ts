@@ -84,7 +84,15 @@ export async function authenticateSession(session: Session, username: string, pa
     user = anonymousUser(access.anonymous);
   } else if (!access.authenticate) {
     // The server's own list: synchronous and ours, so no time limit or abort to arm.
-    user = staticAuthenticator(access.users)({ username, password, session, signal: session.signal }) as FtpUser | null;
+    // The signal is a getter: the list never reads it, so the session's is never made for it.
+    user = staticAuthenticator(access.users)({
+      username,
+      password,
+      session,
+      get signal() {
+        return session.signal;
+      },
+    }) as FtpUser | null;
   } else {
     const answer = await askHost(session, access.authenticate, username, password);
     if ('failure' in answer) return { ok: false, reason: answer.failure };

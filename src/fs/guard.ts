@@ -31,6 +31,22 @@ export const TRACK_CALL = Symbol('ftpkit.trackCall');
 type Keeper = (work: Promise<unknown>) => void;
 
 /**
+ * On a context whose signal is made on first use (a session's own lifetime):
+ * whether that signal has fired, without making it.
+ */
+export const ENDED = Symbol('ftpkit.ended');
+
+/**
+ * Methods a backend settles by itself at once: synchronous work behind a
+ * promise (LocalFileSystem's inline metadata calls). The guard calls them
+ * without a race, since an abort has nothing to cut short, and still refuses
+ * them once the context is aborted.
+ */
+export const SETTLES_AT_ONCE = Symbol('ftpkit.settlesAtOnce');
+
+type GuardedContext = FsContext & { [TRACK_CALL]?: Keeper; [ENDED]?: () => boolean };
+
+/**
  * The filesystem as sessions call it: every call settles as soon as its
  * `ctx.signal` fires (ABOR, disconnect, timeout, shutdown), even when the
  * backend ignores the signal and never settles itself, so a stuck backend can
@@ -51,7 +67,9 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
       if (wrapped?.inner !== value) {
         const at = typeof key === 'string' && Object.hasOwn(CONTEXT_ARGUMENT, key) ? CONTEXT_ARGUMENT[key] : undefined;
         const call = value as (...args: unknown[]) => unknown;
-        wrapped = Object.assign(at === undefined ? call.bind(target) : callUntilAborted(target, call, at), { inner: value });
+        const atOnce = (target as { [SETTLES_AT_ONCE]?: ReadonlySet<PropertyKey> })[SETTLES_AT_ONCE]?.has(key) === true;
+        const guard = atOnce ? callUnlessAborted : callUntilAborted;
+        wrapped = Object.assign(at === undefined ? call.bind(target) : guard(target, call, at), { inner: value });
         methods.set(key, wrapped);
       }
       return wrapped;
@@ -61,9 +79,22 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
   return proxy;
 }
 
+function callUnlessAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {
+  return function (...args: unknown[]): unknown {
+    const ctx = args[at] as GuardedContext | undefined;
+    if (ctx && isAborted(ctx)) return Promise.reject(abortError(ctx.signal));
+    return method.apply(target, args);
+  };
+}
+
+function isAborted(ctx: GuardedContext): boolean {
+  const ended = ctx[ENDED];
+  return ended ? ended() : ctx.signal?.aborted === true;
+}
+
 function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {
   return function (...args: unknown[]): unknown {
-    const ctx = args[at] as (FsContext & { [TRACK_CALL]?: Keeper }) | undefined;
+    const ctx = args[at] as GuardedContext | undefined;
     const signal = ctx?.signal;
     if (!signal) return method.apply(target, args);
     if (signal.aborted) return Promise.reject(abortError(signal));

@@ -7,6 +7,7 @@ import { pour } from '../data/pump.js';
 import { FtpError, errorKind, isFtpError } from '../errors.js';
 import { baseName, parentPath } from '../session/paths.js';
 import { FileChunks } from './file-chunks.js';
+import { SETTLES_AT_ONCE } from './guard.js';
 import { inlineCalls, threadPoolCalls, type MetadataCalls } from './local-calls.js';
 import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions } from './types.js';
 
@@ -34,6 +35,11 @@ export interface LocalFileSystemOptions {
 }
 
 const TEMP_PREFIX = '.ftpkit-upload-';
+/**
+ * With inline metadata calls, these methods do only synchronous work behind
+ * their promise (file contents are not read yet when `read` returns).
+ */
+const INLINE_METHODS: ReadonlySet<PropertyKey> = new Set(['stat', 'read', 'delete', 'mkdir', 'rmdir', 'rename', 'setModifiedTime', 'chmod']);
 const DEFAULT_CHUNK = 1024 * 1024;
 
 /**
@@ -56,6 +62,11 @@ export class LocalFileSystem implements FileSystem {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     this.statConcurrency = options.statConcurrency ?? 64;
     this.calls = options.metadataCalls === 'thread-pool' ? threadPoolCalls : inlineCalls;
+  }
+
+  /** What the server's storage guard need not race against an abort (see SETTLES_AT_ONCE). */
+  get [SETTLES_AT_ONCE](): ReadonlySet<PropertyKey> | undefined {
+    return this.calls === inlineCalls ? INLINE_METHODS : undefined;
   }
 
   async stat(path: string): Promise<FileStat> {

@@ -16,7 +16,7 @@ import { defaultReplyTexts } from '../protocol/reply-texts.js';
 import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
-import { TRACK_CALL } from '../fs/guard.js';
+import { ENDED, TRACK_CALL } from '../fs/guard.js';
 import { endGracefully } from '../net/linger.js';
 import { EXPIRE, idleClock } from './idle-clock.js';
 import { LineReader, ON_LINE, ON_OVERFLOW, type LineReaderHandlers } from './line-reader.js';
@@ -83,7 +83,14 @@ export class Session implements FtpSession, LineReaderHandlers {
   private inputEnded = false;
   private seq = 0;
   private lastCode: number | undefined;
-  private readonly lifetime = new AbortController();
+  /**
+   * Aborted when the session ends. Made on first use: a session whose storage
+   * and login never ask for it (the built-in user list and local disk) pays
+   * for no controller, no abort event and no end-reason Error.
+   */
+  private lifetime: AbortController | undefined;
+  /** Why the session ended, once it did. */
+  private endReason: string | undefined;
   /**
    * When the idle (or login) timeout ends this session, in ms since the epoch;
    * Infinity while a transfer runs. The shared idle clock reads it.
@@ -131,6 +138,10 @@ export class Session implements FtpSession, LineReaderHandlers {
 
   /** Aborted when the session ends: for every storage and auth call. */
   get signal(): AbortSignal {
+    if (!this.lifetime) {
+      this.lifetime = new AbortController();
+      if (this.endReason !== undefined) this.lifetime.abort(sessionClosedError(this.endReason));
+    }
     return this.lifetime.signal;
   }
 
@@ -144,11 +155,22 @@ export class Session implements FtpSession, LineReaderHandlers {
   }
 
   /** Context for filesystem calls; `signal` defaults to the session's lifetime. */
-  fsContext(signal: AbortSignal = this.signal): FsContext {
+  fsContext(signal?: AbortSignal): FsContext {
     if (!this.user) throw new Error('fsContext before login');
     // The server keeps storage calls until they settle, even ones the guard gave up on (see TRACK_CALL).
     const keep = (work: Promise<unknown>) => this.server.track?.(work);
-    return { session: this, user: this.user, signal, [TRACK_CALL]: keep } as FsContext;
+    if (signal) return { session: this, user: this.user, signal, [TRACK_CALL]: keep } as FsContext;
+    // The lifetime signal is made only when storage reads it; the guard asks ENDED instead.
+    const session = this;
+    return {
+      session: this,
+      user: this.user,
+      get signal() {
+        return session.signal;
+      },
+      [TRACK_CALL]: keep,
+      [ENDED]: () => session.closing,
+    } as FsContext;
   }
 
   /** Whether the logged-in user may do `permission` at `path` (server read-only mode included). */
@@ -556,11 +578,17 @@ export class Session implements FtpSession, LineReaderHandlers {
     idleClock.delete(this);
     this.transfer?.abort(transferReason ?? 'disconnect');
     this.closeDataSetup();
-    this.lifetime.abort(new Error(`session closed: ${reason}`));
+    this.endReason = reason;
+    this.lifetime?.abort(sessionClosedError(reason));
     // Let the last reply go out, then make sure the socket does not linger.
     endGracefully(this.socket);
     this.server.sessionClosed(this, reason);
   }
+}
+
+/** The abort reason of a session's signal. */
+function sessionClosedError(reason: string): Error {
+  return new Error(`session closed: ${reason}`);
 }
 
 /** Command and argument of a line, for traces (the PASS argument never leaves). */

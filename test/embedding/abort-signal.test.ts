@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { Readable } from 'node:stream';
 import { test } from 'node:test';
-import { MemoryFileSystem, type FileStat, type FsContext } from '../../src/index.js';
+import { LocalFileSystem, MemoryFileSystem, type FileStat, type FsContext } from '../../src/index.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { startServer } from '../helpers/server.js';
+import { startServer, tempDir } from '../helpers/server.js';
 import { waitFor } from '../helpers/transfers.js';
 
 /**
@@ -131,4 +131,26 @@ test('authenticate that never settles: the client leaving frees the session with
   c.socket.resetAndDestroy();
   await waitFor(() => server.sessions.length === 0, 3000, 'the session to end');
   assert.equal(signal!.aborted, true);
+});
+
+test('the session signal is made when storage first reads it: read after the session ended, it has fired, with the reason', async (t) => {
+  // The local disk's inline calls are not raced, so nothing reads the signal during the command.
+  const kept: FsContext[] = [];
+  class KeepingFileSystem extends LocalFileSystem {
+    override stat(path: string, ctx?: FsContext): Promise<FileStat> {
+      kept.push(ctx!);
+      return super.stat(path);
+    }
+  }
+  const fs = new KeepingFileSystem(await tempDir(t));
+  const { port, server } = await startServer(t, { filesystem: fs });
+  const c = await RawClient.login(port);
+  assert.equal((await c.cmd('CWD /')).code, 250);
+  assert.equal(kept.length, 1);
+  assert.equal((await c.cmd('QUIT')).code, 221);
+  c.close();
+  await waitFor(() => server.sessions.length === 0);
+  const signal = kept[0]!.signal;
+  assert.equal(signal.aborted, true, 'a signal first read after the end has already fired');
+  assert.match(String((signal.reason as Error).message), /session closed: quit/);
 });
