@@ -83,7 +83,7 @@ async function* render(session: Session, dir: string, entries: Iterable<FileStat
   let text = '';
   try {
     for await (const stat of entries) {
-      if (transfer.signal.aborted) return;
+      if (transfer.aborted) return;
       // A name with CR or LF would forge listing lines: leave it out.
       if (stat.name.includes('\n') || stat.name.includes('\r')) continue;
       text += format(session, stat, dir, now) + '\r\n';
@@ -116,7 +116,7 @@ async function list(session: Session, command: string, path: string, format: For
   const opening = session.t('openingData', { type: 'ASCII', what: `the listing of ${path}` });
   await runTransfer(session, { direction: 'listing', command, path, offset: 0, opening }, async (stream, transfer) => {
     // The transfer's signal also fires when the session ends (the session aborts its transfer).
-    const ctx = session.fsContext(transfer.signal);
+    const ctx = session.fsContext(transfer);
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
     const lines = render(session, dir, entries, format, transfer);

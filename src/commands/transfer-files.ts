@@ -111,7 +111,7 @@ async function receive(session: Session, stream: Duplex, transfer: Transfer, gua
   counter.once('error', (error) => transfer.noteFailure('storage', error));
   const source = direct ? counter : (pipeline([stream, new ConfirmedEnd(stream), ...steps, counter], () => undefined) as unknown as Readable);
   // The transfer's signal also fires when the session ends (the session aborts its transfer).
-  const ctx = session.fsContext(transfer.signal);
+  const ctx = session.fsContext(transfer);
   try {
     await session.fs!.write(path, source, { start, append }, ctx);
     if (counter.errored) throw counter.errored;

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { DataConnectionError, type DataSetup, type DataSocketWrapper } from './data-setup.js';
+import { DataConnectionError, type Abortable, type DataSetup, type DataSocketWrapper } from './data-setup.js';
 
 /** PORT/EPRT: the server dials the client when the transfer command comes. */
 export class ActiveTarget implements DataSetup {
@@ -14,15 +14,16 @@ export class ActiveTarget implements DataSetup {
     private readonly wrap: DataSocketWrapper | undefined,
   ) {}
 
-  open(timeoutMs: number, signal: AbortSignal): Promise<Duplex> {
+  open(timeoutMs: number, transfer: Abortable): Promise<Duplex> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.host, port: this.port, ...(this.localAddress ? { localAddress: this.localAddress } : {}), noDelay: true });
       this.socket = socket;
       const timer = setTimeout(() => fail(new DataConnectionError('Data connection not opened in time.', 'timeout')), timeoutMs);
-      const onAbort = () => fail(signal.reason instanceof Error ? signal.reason : new DataConnectionError('Aborted.', 'failed'));
+      const onAbort = () => fail(transfer.abortError);
+      let unsubscribe = (): void => undefined;
       const cleanup = () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         socket.off('error', onError);
       };
       const fail = (error: Error) => {
@@ -56,8 +57,7 @@ export class ActiveTarget implements DataSetup {
           (error: Error) => fail(error),
         );
       });
-      if (signal.aborted) onAbort();
-      else signal.addEventListener('abort', onAbort, { once: true });
+      unsubscribe = transfer.onAbort(onAbort);
     });
   }
 

@@ -1,7 +1,7 @@
 import { errorToReply } from '../errors.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
-import { aborted, Transfer, watchProgress } from './transfer.js';
+import { Transfer, watchProgress } from './transfer.js';
 
 /**
  * Runs a long command that works on the control connection only (HASH and the
@@ -23,7 +23,7 @@ export async function runControlJob(
     const running = work(job);
     running.catch(() => undefined); // settled below, or abandoned after an abort
     session.server.track?.(running);
-    await Promise.race([running, aborted(job.signal)]);
+    await Promise.race([running, job.whenAborted()]);
   } catch (error) {
     if (job.reason) {
       session.say(ReplyCode.TransferAborted, 'hashAborted');

@@ -5,10 +5,19 @@ import { ReplyCode } from '../protocol/reply-codes.js';
  * A data connection being prepared by PASV/EPSV (a listener) or PORT/EPRT (a
  * target to dial). The transfer command opens it exactly once.
  */
+/** What a data connection waits on besides its timeout: the transfer being stopped. */
+export interface Abortable {
+  readonly aborted: boolean;
+  /** The error a stopped transfer fails with. */
+  readonly abortError: Error;
+  /** Calls `listener` once, when stopped (at once if it was); returns how to unsubscribe. */
+  onAbort(listener: () => void): () => void;
+}
+
 export interface DataSetup {
   readonly kind: 'passive' | 'active';
   /** The connected (and, with PROT P, TLS-wrapped) data stream. */
-  open(timeoutMs: number, signal: AbortSignal): Promise<Duplex>;
+  open(timeoutMs: number, transfer: Abortable): Promise<Duplex>;
   /** Free the port or socket without opening. Safe to call twice. */
   close(): void;
   /**

@@ -1,7 +1,7 @@
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { sameAddress, canonicalAddress } from '../net/address.js';
-import { DataConnectionError, type DataSetup, type DataSocketWrapper } from './data-setup.js';
+import { DataConnectionError, type Abortable, type DataSetup, type DataSocketWrapper } from './data-setup.js';
 import type { PassivePortPool } from './port-pool.js';
 
 export interface PassiveListenerOptions {
@@ -48,7 +48,7 @@ export class PassiveListener implements DataSetup {
     return typeof address === 'object' && address ? address.port : 0;
   }
 
-  open(timeoutMs: number, signal: AbortSignal): Promise<Duplex> {
+  open(timeoutMs: number, transfer: Abortable): Promise<Duplex> {
     if (this.stream) {
       this.taken = true;
       return Promise.resolve(this.stream);
@@ -61,10 +61,11 @@ export class PassiveListener implements DataSetup {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => finish(new DataConnectionError('Data connection not opened in time.', 'timeout')), timeoutMs);
-      const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new DataConnectionError('Aborted.', 'failed'));
+      const onAbort = () => finish(transfer.abortError);
+      let unsubscribe = (): void => undefined;
       const finish = (result: Duplex | Error) => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         this.waiter = undefined;
         if (result instanceof Error) {
           this.close();
@@ -74,8 +75,8 @@ export class PassiveListener implements DataSetup {
           resolve(result);
         }
       };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (transfer.aborted) return onAbort();
+      unsubscribe = transfer.onAbort(onAbort);
       this.waiter = finish;
     });
   }

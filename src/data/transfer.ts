@@ -6,7 +6,7 @@ import type { AbortReason, TransferDirection, TransferEvent } from '../events.js
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { ByteCounter, type ChunkCheck, type Throttle } from './byte-counter.js';
-import { DataConnectionError, type DataSetup } from './data-setup.js';
+import { DataConnectionError, type Abortable, type DataSetup } from './data-setup.js';
 import type { Tally } from './pump.js';
 
 export interface TransferInfo {
@@ -28,8 +28,15 @@ export class TransferAbortError extends Error {
   }
 }
 
-/** One running data transfer: what ABOR, STAT and events look at. */
-export class Transfer {
+/**
+ * One running data transfer: what ABOR, STAT and events look at.
+ *
+ * Stopping it is internal and cheap (a flag and a short listener list): the
+ * transfer path itself never makes an AbortSignal. One is made only when
+ * storage or a host reads `signal` (a write, a host filesystem), and it fires
+ * with the transfer.
+ */
+export class Transfer implements Abortable {
   readonly startedAt = Date.now();
   /** Why it was stopped from outside (ABOR, timeout, shutdown, host). */
   reason: AbortReason | undefined;
@@ -37,19 +44,60 @@ export class Transfer {
   failure: AbortReason | undefined;
   /** The error that decides the reply of such a failure, even if the client left meanwhile. */
   failureError: unknown;
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  private listeners: (() => void)[] | undefined;
+  private stopError: TransferAbortError | undefined;
   private counter: ByteCounter | undefined;
   private failedFirst: 'data' | 'storage' | undefined;
   /** Bytes counted without a stream stage (see `sendTo`, `Intake`). */
   readonly tally: Tally = { bytes: 0 };
-  private settle!: () => void;
-  /** Resolves once the transfer command sent its final reply. */
-  readonly done = new Promise<void>((resolve) => (this.settle = resolve));
+  private finished = false;
+  private settle: (() => void) | undefined;
+  private settled: Promise<void> | undefined;
 
   constructor(readonly info: TransferInfo) {}
 
+  get aborted(): boolean {
+    return this.reason !== undefined;
+  }
+
+  /** The error a stopped transfer fails with (the signal's reason). */
+  get abortError(): TransferAbortError {
+    return (this.stopError ??= new TransferAbortError(this.reason ?? 'host'));
+  }
+
+  /** For storage and hosts: fires when the transfer is stopped. Made on first use. */
   get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortError);
+    }
     return this.controller.signal;
+  }
+
+  /** Calls `listener` once when the transfer is stopped (at once if it was); returns how to unsubscribe. */
+  onAbort(listener: () => void): () => void {
+    if (this.aborted) {
+      listener();
+      return noop;
+    }
+    const listeners = (this.listeners ??= []);
+    listeners.push(listener);
+    return () => {
+      const at = listeners.indexOf(listener);
+      if (at !== -1) listeners.splice(at, 1);
+    };
+  }
+
+  /** Rejects with the abort error once the transfer is stopped. */
+  whenAborted(): Promise<never> {
+    return new Promise((_, reject) => this.onAbort(() => reject(this.abortError)));
+  }
+
+  /** Resolves once the transfer command sent its final reply. */
+  get done(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return (this.settled ??= new Promise<void>((resolve) => (this.settle = resolve)));
   }
 
   get bytes(): number {
@@ -98,13 +146,19 @@ export class Transfer {
   abort(reason: AbortReason): void {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(new TransferAbortError(reason));
+    this.controller?.abort(this.abortError);
+    const listeners = this.listeners;
+    this.listeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
   }
 
   finish(): void {
-    this.settle();
+    this.finished = true;
+    this.settle?.();
   }
 }
+
+function noop(): void {}
 
 /**
  * The life of every data transfer, one place for all of them: 150 before the
@@ -158,7 +212,7 @@ async function carry(
   let dataBroken = false;
   const watch = watchProgress(session, transfer, base);
   try {
-    stream = await setup.open(options.timeouts.dataConnection, transfer.signal);
+    stream = await setup.open(options.timeouts.dataConnection, transfer);
     // The client connected early and has closed again: nothing would ever flow (or
     // fail) on it, so the transfer would wait for the stall timeout. Say so now.
     // (An upload that already ended cleanly is an empty file: that is fine.)
@@ -173,13 +227,12 @@ async function carry(
     data.on('close', () => {
       if (!data.writableFinished && info.direction !== 'upload') broken();
     });
-    const destroy = () => data.destroy();
-    transfer.signal.addEventListener('abort', destroy, { once: true });
+    transfer.onAbort(() => data.destroy());
     const work = body(data, transfer);
     work.catch(() => undefined); // settled below or abandoned after an abort
     // After an abort the reply goes out at once; storage may still be closing a file.
     session.server.track?.(work);
-    await Promise.race([work, aborted(transfer.signal)]);
+    await Promise.race([work, transfer.whenAborted()]);
     const closing = info.closing ?? session.t(info.direction === 'listing' ? 'listingComplete' : 'transferComplete');
     session.reply(ReplyCode.ClosingDataConnection, closing);
     Object.assign(trace, { bytes: transfer.bytes, code: ReplyCode.ClosingDataConnection });
@@ -245,14 +298,6 @@ const CONNECTION_ERRORS = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', '
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && CONNECTION_ERRORS.has(code);
-}
-
-/** Rejects with the reason once `signal` fires (at once if it already did). */
-export function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 /**

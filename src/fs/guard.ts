@@ -95,15 +95,16 @@ function isAborted(ctx: GuardedContext): boolean {
 function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {
   return function (...args: unknown[]): unknown {
     const ctx = args[at] as GuardedContext | undefined;
-    const signal = ctx?.signal;
-    if (!signal) return method.apply(target, args);
-    if (signal.aborted) return Promise.reject(abortError(signal));
+    if (!ctx) return method.apply(target, args);
+    if (isAborted(ctx)) return Promise.reject(abortError(ctx.signal));
     const result = method.apply(target, args);
-    if (isPromise(result)) ctx?.[TRACK_CALL]?.(result);
-    // The entries of a listing are not raced one by one (a million of them
-    // would pay for it): listings run inside a transfer, whose own race
-    // against the abort signal already frees the session.
-    return isPromise(result) ? untilAborted(result, signal) : result;
+    // The entries of a listing (an iterable, not a promise) are not raced one
+    // by one (a million of them would pay for it): listings run inside a
+    // transfer, whose own race against the abort already frees the session.
+    if (!isPromise(result)) return result;
+    ctx[TRACK_CALL]?.(result);
+    const signal = ctx.signal;
+    return signal ? untilAborted(result, signal) : result;
   };
 }
 

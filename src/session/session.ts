@@ -154,22 +154,26 @@ export class Session implements FtpSession, LineReaderHandlers {
     return this.inputEnded;
   }
 
-  /** Context for filesystem calls; `signal` defaults to the session's lifetime. */
-  fsContext(signal?: AbortSignal): FsContext {
+  /**
+   * Context for filesystem calls. Its `signal` fires when `stop` does: a
+   * signal, a transfer, or (by default) the session's end. A transfer's or the
+   * session's signal is made only when storage reads it; the guard asks ENDED.
+   */
+  fsContext(stop?: AbortSignal | Transfer): FsContext {
     if (!this.user) throw new Error('fsContext before login');
     // The server keeps storage calls until they settle, even ones the guard gave up on (see TRACK_CALL).
     const keep = (work: Promise<unknown>) => this.server.track?.(work);
-    if (signal) return { session: this, user: this.user, signal, [TRACK_CALL]: keep } as FsContext;
-    // The lifetime signal is made only when storage reads it; the guard asks ENDED instead.
+    if (stop instanceof AbortSignal) return { session: this, user: this.user, signal: stop, [TRACK_CALL]: keep } as FsContext;
+    const source = stop ?? this;
     const session = this;
     return {
       session: this,
       user: this.user,
       get signal() {
-        return session.signal;
+        return source.signal;
       },
       [TRACK_CALL]: keep,
-      [ENDED]: () => session.closing,
+      [ENDED]: stop ? () => stop.aborted : () => session.closing,
     } as FsContext;
   }
 
