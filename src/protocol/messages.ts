@@ -174,8 +174,31 @@ export const defaultMessages = {
 export type MessageKey = keyof typeof defaultMessages;
 export type Messages = { [K in MessageKey]?: string } & { [code: number]: string | undefined };
 
+/**
+ * A template split once at its placeholders: literal text at even indexes,
+ * placeholder names at odd ones. Templates are few (the catalogue and the
+ * host's overrides), and a reply is filled per command.
+ */
+const splitTemplates = new Map<string, readonly string[]>();
+/** Beyond this many distinct templates (a host building texts on the fly), stop remembering new ones. */
+const MAX_SPLIT_TEMPLATES = 1000;
+
+function split(template: string): readonly string[] {
+  let parts = splitTemplates.get(template);
+  if (parts) return parts;
+  parts = template.split(/\{(\w+)\}/);
+  if (splitTemplates.size < MAX_SPLIT_TEMPLATES) splitTemplates.set(template, parts);
+  return parts;
+}
+
 /** Fills `{name}` placeholders; unknown placeholders stay as they are. */
 export function fillMessage(template: string, params?: Readonly<Record<string, string | number>>): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const parts = split(template);
+  let text = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    text += (Object.hasOwn(params, name) ? String(params[name]) : `{${name}}`) + parts[i + 1]!;
+  }
+  return text;
 }
