@@ -73,7 +73,11 @@ const sessionChannels = {
 } as const;
 
 /** Runs one command line inside an `ftpkit:command` trace (or plainly, when nobody listens). */
-export function traceCommand(session: FtpSession & { readonly lastReplyCode: number | undefined }, describe: () => Omit<CommandTrace, 'session'>, run: () => Promise<void>): Promise<void> {
+export function traceCommand(
+  session: FtpSession & { readonly lastReplyCode: number | undefined },
+  describe: () => Omit<CommandTrace, 'session'>,
+  run: () => void | Promise<void>,
+): void | Promise<void> {
   if (!commandTracing.hasSubscribers) return run();
   const context: CommandTrace = { session, ...describe() };
   return commandTracing.tracePromise(async () => {

@@ -11,8 +11,12 @@ import type { Session } from './session.js';
  * spec) → login check → argument check → TLS policy → path resolve and jail →
  * permission → preCommand hooks → handler → postCommand hooks. A check cannot
  * be skipped by choosing another spelling of the command.
+ *
+ * A command that answers synchronously (most do: USER, QUIT, TYPE, NOOP...)
+ * returns nothing, and no promise is made for it on the whole road; one that
+ * waits returns the promise of its answer. Either way it never rejects.
  */
-export async function dispatch(session: Session, line: string): Promise<void> {
+export function dispatch(session: Session, line: string): void | Promise<void> {
   const { server } = session;
   const { verb, argument } = parseCommandLine(line);
   const spec = server.commands.lookup(verb);
@@ -37,44 +41,83 @@ export async function dispatch(session: Session, line: string): Promise<void> {
     session.say(ReplyCode.NotLoggedIn, 'notLoggedIn');
     return;
   }
-  await runSpec(session, spec, verb, argument);
+  return runSpec(session, spec, verb, argument);
 }
 
 /**
  * Everything after the lookup: argument check → TLS policy → path resolve and
  * jail → permission → preCommand hooks → handler → postCommand hooks. SITE
- * subcommands take this road too (their hooks already ran as SITE).
+ * subcommands take this road too (their hooks already ran as SITE). Returns a
+ * promise only when the command waits (see dispatch); it never rejects.
  */
-export async function runSpec(session: Session, spec: CommandSpec, verb: string, argument: string, withHooks = true): Promise<void> {
-  const { server } = session;
+export function runSpec(session: Session, spec: CommandSpec, verb: string, argument: string, withHooks = true): void | Promise<void> {
+  const { hooks } = session.server;
+  if (withHooks && (hooks.has('preCommand') || hooks.has('postCommand'))) return runHooked(session, spec, verb, argument);
+  if (refused(session, spec, argument)) return;
+  const ctx: CommandContext = { session, command: spec.name, verb, argument, path: '' };
+  let answer: void | Promise<void>;
+  try {
+    if (!permitted(session, spec, ctx)) return;
+    answer = spec.handler(ctx);
+  } catch (error) {
+    answerFailure(session, error);
+    return;
+  }
+  // Promise.resolve hands a native promise back as it is; a host's odd return value settles at once.
+  if (answer !== undefined) return Promise.resolve(answer).then(undefined, (error: unknown) => answerFailure(session, error));
+}
+
+/** Argument and TLS policy checks; true when the command was refused (and answered). */
+function refused(session: Session, spec: CommandSpec, argument: string): boolean {
   const command = spec.name;
   if (spec.argument === 'required' && argument.trim() === '') {
     session.say(ReplyCode.ArgumentSyntaxError, 'argumentRequired', { command });
-    return;
+    return true;
   }
   if (spec.argument === 'none' && argument.trim() !== '') {
     session.say(ReplyCode.ArgumentSyntaxError, 'argumentForbidden', { command });
-    return;
+    return true;
   }
-  const policy = server.commandPolicy?.(session, spec, argument);
+  const policy = session.server.commandPolicy?.(session, spec, argument);
   if (policy) {
     session.reply(policy.code, policy.message);
-    return;
+    return true;
   }
+  return false;
+}
+
+/** Resolves and jails the path into `ctx.path`, then checks the permission; false when refused (and answered). */
+function permitted(session: Session, spec: CommandSpec, ctx: CommandContext): boolean {
+  if (spec.path) {
+    const raw = typeof spec.path === 'function' ? spec.path(ctx.argument) : ctx.argument;
+    ctx.path = session.resolve(raw === '' ? '.' : raw);
+  }
+  if (spec.permission && !session.may(spec.permission, ctx.path || session.cwd)) {
+    session.say(ReplyCode.FileUnavailable, 'permissionDenied');
+    return false;
+  }
+  return true;
+}
+
+/** A handler's failure as its reply (unexpected ones are reported to the host). */
+function answerFailure(session: Session, error: unknown): void {
+  const { code, text } = errorToReply(error, (key) => session.t(key));
+  if (code === ReplyCode.LocalError) session.server.reportError(error, session);
+  session.reply(code, text);
+}
+
+/** runSpec with the host's preCommand and postCommand hooks around the handler. */
+async function runHooked(session: Session, spec: CommandSpec, verb: string, argument: string): Promise<void> {
+  const { server } = session;
+  const command = spec.name;
+  if (refused(session, spec, argument)) return;
 
   const ctx: CommandContext = { session, command, verb, argument, path: '' };
   // Hooks see what the client asked for, never a password.
   const hookArgument = command === 'PASS' ? '********' : argument;
   try {
-    if (spec.path) {
-      const raw = typeof spec.path === 'function' ? spec.path(argument) : argument;
-      ctx.path = session.resolve(raw === '' ? '.' : raw);
-    }
-    if (spec.permission && !session.may(spec.permission, ctx.path || session.cwd)) {
-      session.say(ReplyCode.FileUnavailable, 'permissionDenied');
-      return;
-    }
-    if (withHooks && server.hooks.has('preCommand')) {
+    if (!permitted(session, spec, ctx)) return;
+    if (server.hooks.has('preCommand')) {
       const outcome = await server.hooks.run('preCommand', { session, command, verb, argument: hookArgument, path: spec.path ? ctx.path : undefined });
       if (outcome.kind === 'failed') {
         server.reportError(outcome.error, session);
@@ -91,11 +134,9 @@ export async function runSpec(session: Session, spec: CommandSpec, verb: string,
     }
     await spec.handler(ctx);
   } catch (error) {
-    const { code, text } = errorToReply(error, (key) => session.t(key));
-    if (code === ReplyCode.LocalError) server.reportError(error, session);
-    session.reply(code, text);
+    answerFailure(session, error);
   }
-  if (withHooks && server.hooks.has('postCommand')) {
+  if (server.hooks.has('postCommand')) {
     const outcome = await server.hooks.run('postCommand', {
       session,
       command,

@@ -452,8 +452,9 @@ export class Session implements FtpSession, LineReaderHandlers {
     if (this.closing || this.flooding()) return;
     if (line.trim() === '') return; // an empty line is not a command
     if (!this.busy) {
-      const running = this.run(line).catch(this.failed);
-      this.server.track?.(running);
+      const running = this.run(line);
+      // Commands that answered synchronously leave nothing running.
+      if (running) this.server.track?.(running.catch(this.failed));
       return;
     }
     const spec = this.server.commands.lookup(verbOf(line));
@@ -515,8 +516,8 @@ export class Session implements FtpSession, LineReaderHandlers {
    * bound. Reading pauses once the queue fills, so the client is slowed down.
    */
   private async repliesDrained(): Promise<void> {
+    if (!this.repliesPending()) return;
     const socket = this.socket;
-    if (!socket.writableNeedDrain || this.closing) return;
     await new Promise<void>((resolve) => {
       const done = () => {
         socket.off('drain', done);
@@ -528,36 +529,94 @@ export class Session implements FtpSession, LineReaderHandlers {
     });
   }
 
-  /** Runs a command and then whatever was queued behind it, in order. */
-  private async run(line: string): Promise<void> {
+  /** The client is not reading its replies (see repliesDrained). */
+  private repliesPending(): boolean {
+    return this.socket.writableNeedDrain && !this.closing;
+  }
+
+  /**
+   * Runs a command and then whatever was queued behind it, in order. While
+   * commands answer synchronously this stays synchronous (no promise, no
+   * microtask per command); the first one that waits hands the rest of the
+   * queue to `runAfter`.
+   */
+  private run(line: string): Promise<void> | undefined {
     this.busy = true;
     let next: string | undefined = line;
     while (next !== undefined && !this.closing) {
-      if (next === '\0overflow') this.say(ReplyCode.SyntaxError, 'lineTooLong');
-      else await this.runNow(next);
+      const pending = this.runLine(next);
       // ABOR or STAT that arrived during this command answer before the next one.
-      if (this.urgent) await this.urgent;
-      await this.repliesDrained();
+      if (pending || this.urgent || this.repliesPending()) return this.runAfter(pending);
       if (this.drainMessage !== undefined) {
         this.close(this.drainMessage, ReplyCode.ServiceNotAvailable, 'shutdown');
         break;
       }
       next = this.takeQueued();
     }
+    this.idleAgain();
+    return undefined;
+  }
+
+  /** `run` once a command waits: each next command only after the last one answered, the urgent ones too, and the client read its replies. */
+  private async runAfter(pending: Promise<void> | undefined): Promise<void> {
+    for (;;) {
+      await pending;
+      if (this.urgent) await this.urgent;
+      await this.repliesDrained();
+      if (this.closing) break;
+      if (this.drainMessage !== undefined) {
+        this.close(this.drainMessage, ReplyCode.ServiceNotAvailable, 'shutdown');
+        break;
+      }
+      const next = this.takeQueued();
+      if (next === undefined) break;
+      pending = this.runLine(next);
+    }
+    this.idleAgain();
+  }
+
+  /** No command runs any more; a client that half-closed meanwhile is done. */
+  private idleAgain(): void {
     this.busy = false;
     if (this.inputEnded) this.end('client closed', 'disconnect');
   }
 
-  private async runNow(line: string): Promise<void> {
+  /** A queued line: a command, or the marker of a line that was too long. */
+  private runLine(line: string): Promise<void> | undefined {
+    if (line !== '\0overflow') return this.runNow(line);
+    this.say(ReplyCode.SyntaxError, 'lineTooLong');
+    return undefined;
+  }
+
+  /**
+   * Runs one command line. Undefined when it answered synchronously, else the
+   * promise of its answer; neither ever rejects.
+   */
+  private runNow(line: string): Promise<void> | undefined {
     this.resetTimer();
+    let pending: void | Promise<void> = undefined;
     try {
-      await traceCommand(this, () => describeLine(this, line), () => dispatch(this, line));
+      pending = traceCommand(this, () => describeLine(this, line), () => dispatch(this, line));
     } catch (error) {
-      // dispatch answers every failure itself; this is the last line of defence.
-      this.server.reportError(error, this);
-      this.say(ReplyCode.LocalError, 'localError');
+      this.lastDefence(error);
     }
-    this.resetTimer();
+    if (!pending) {
+      this.resetTimer();
+      return undefined;
+    }
+    return pending.then(
+      () => this.resetTimer(),
+      (error: unknown) => {
+        this.lastDefence(error);
+        this.resetTimer();
+      },
+    );
+  }
+
+  /** dispatch answers every failure itself; this is the last line of defence. */
+  private lastDefence(error: unknown): void {
+    this.server.reportError(error, this);
+    this.say(ReplyCode.LocalError, 'localError');
   }
 
   /**

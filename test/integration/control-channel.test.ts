@@ -35,6 +35,28 @@ test('a line over the limit gets 500 and the session continues', async (t) => {
   assert.deepEqual([(await c.read()).code, (await c.read()).code, (await c.read()).code], [200, 500, 200]);
 });
 
+test('a pipelined burst mixing commands that answer at once and ones that wait for storage is answered in order', async (t) => {
+  const { port } = await startServer(t, { files: { '/a.txt': 'abc' } });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  // NOOP, PWD and TYPE answer synchronously; SIZE and MDTM wait for storage. The
+  // burst is longer than the queue (reading pauses and resumes on the way).
+  const round = [
+    ['NOOP', 200],
+    ['SIZE /a.txt', 213],
+    ['PWD', 257],
+    ['MDTM /a.txt', 213],
+    ['SIZE /missing', 550],
+    ['TYPE I', 200],
+  ] as const;
+  const rounds = 50;
+  c.write(Array.from({ length: rounds }, () => round.map(([line]) => `${line}\r\n`).join('')).join(''));
+  const codes: number[] = [];
+  for (let i = 0; i < rounds * round.length; i++) codes.push((await c.read()).code);
+  assert.deepEqual(codes, Array.from({ length: rounds }, () => round.map(([, code]) => code)).flat());
+  assert.equal((await c.cmd('NOOP')).code, 200);
+});
+
 test('an abusive line (that never ends) closes the session with 421', async (t) => {
   const { port } = await startServer(t, { maxLineLength: 512 });
   const c = await RawClient.connect(port);
