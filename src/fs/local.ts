@@ -51,6 +51,8 @@ const DEFAULT_CHUNK = 1024 * 1024;
 export class LocalFileSystem implements FileSystem {
   readonly root: string;
   private realRoot: Promise<string> | undefined;
+  /** The real root once known: most calls need it without waiting. */
+  private knownRealRoot: string | undefined;
   private readonly atomicUploads: boolean;
   private readonly chunkSize: number;
   private readonly statConcurrency: number;
@@ -76,7 +78,7 @@ export class LocalFileSystem implements FileSystem {
 
   async *list(path: string): AsyncIterable<FileStat> {
     const real = await this.resolveExisting(path);
-    const realRoot = await this.getRealRoot();
+    const realRoot = this.knownRealRoot ?? (await this.getRealRoot());
     const dir = await wrap(this.calls.opendir(real, Math.max(32, this.statConcurrency)));
     try {
       for (let ended = false; !ended; ) {
@@ -176,16 +178,19 @@ export class LocalFileSystem implements FileSystem {
   }
 
   private getRealRoot(): Promise<string> {
-    this.realRoot ??= this.calls.realpath(this.root).catch((error: unknown) => {
-      this.realRoot = undefined; // the root may be created later
-      throw toFtpError(error);
-    });
+    this.realRoot ??= this.calls.realpath(this.root).then(
+      (real) => (this.knownRealRoot = real),
+      (error: unknown) => {
+        this.realRoot = undefined; // the root may be created later
+        throw toFtpError(error);
+      },
+    );
     return this.realRoot;
   }
 
   /** Real path of an existing entry, links followed, refused unless inside the root. */
   private async resolveExisting(path: string): Promise<string> {
-    const realRoot = await this.getRealRoot();
+    const realRoot = this.knownRealRoot ?? (await this.getRealRoot());
     const real = await wrap(this.calls.realpath(this.toLocal(realRoot, path)));
     if (!inside(real, realRoot)) throw new FtpError('not-found');
     return real;
@@ -282,10 +287,11 @@ function toFtpError(error: unknown): unknown {
   return kind ? new FtpError(kind, undefined, { cause: error }) : error;
 }
 
-async function wrap<T>(promise: Promise<T>): Promise<T> {
-  try {
-    return await promise;
-  } catch (error) {
-    throw toFtpError(error);
-  }
+/** `promise`, with a Node error turned into its FtpError (one reaction, not an async frame: on every call). */
+function wrap<T>(promise: Promise<T>): Promise<T> {
+  return promise.then(undefined, rethrowAsFtpError);
+}
+
+function rethrowAsFtpError(error: unknown): never {
+  throw toFtpError(error);
 }

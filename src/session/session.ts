@@ -454,7 +454,7 @@ export class Session implements FtpSession, LineReaderHandlers {
     if (!this.busy) {
       const running = this.run(line);
       // Commands that answered synchronously leave nothing running.
-      if (running) this.server.track?.(running.catch(this.failed));
+      if (running) this.server.track?.(running);
       return;
     }
     const spec = this.server.commands.lookup(verbOf(line));
@@ -485,7 +485,16 @@ export class Session implements FtpSession, LineReaderHandlers {
    * waits for the transfer to end.
    */
   private runUrgent(line: string): void {
-    this.urgent = (this.urgent ?? Promise.resolve()).then(() => this.runNow(line)).catch(this.failed);
+    this.urgent = (this.urgent ?? Promise.resolve())
+      .then(() => this.runNow(line))
+      .then(
+        () => this.resetTimer(),
+        (error: unknown) => {
+          this.lastDefence(error);
+          this.resetTimer();
+        },
+      )
+      .catch(this.failed);
   }
 
   /** The LineReader dropped a line over the length limit. */
@@ -515,10 +524,9 @@ export class Session implements FtpSession, LineReaderHandlers {
    * commands without reading must not make the server buffer replies without
    * bound. Reading pauses once the queue fills, so the client is slowed down.
    */
-  private async repliesDrained(): Promise<void> {
-    if (!this.repliesPending()) return;
+  private repliesDrained(): Promise<void> {
     const socket = this.socket;
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       const done = () => {
         socket.off('drain', done);
         socket.off('close', done);
@@ -557,22 +565,37 @@ export class Session implements FtpSession, LineReaderHandlers {
     return undefined;
   }
 
-  /** `run` once a command waits: each next command only after the last one answered, the urgent ones too, and the client read its replies. */
+  /**
+   * `run` once a command waits: each next command only after the last one
+   * answered, the urgent ones too, and the client read its replies. Never
+   * rejects: a bug here closes the session (see `failed`).
+   */
   private async runAfter(pending: Promise<void> | undefined): Promise<void> {
-    for (;;) {
-      await pending;
-      if (this.urgent) await this.urgent;
-      await this.repliesDrained();
-      if (this.closing) break;
-      if (this.drainMessage !== undefined) {
-        this.close(this.drainMessage, ReplyCode.ServiceNotAvailable, 'shutdown');
-        break;
+    try {
+      for (;;) {
+        if (pending) {
+          try {
+            await pending;
+          } catch (error) {
+            this.lastDefence(error);
+          }
+          this.resetTimer();
+        }
+        if (this.urgent) await this.urgent;
+        if (this.repliesPending()) await this.repliesDrained();
+        if (this.closing) break;
+        if (this.drainMessage !== undefined) {
+          this.close(this.drainMessage, ReplyCode.ServiceNotAvailable, 'shutdown');
+          break;
+        }
+        const next = this.takeQueued();
+        if (next === undefined) break;
+        pending = this.runLine(next);
       }
-      const next = this.takeQueued();
-      if (next === undefined) break;
-      pending = this.runLine(next);
+      this.idleAgain();
+    } catch (error) {
+      this.failed(error);
     }
-    this.idleAgain();
   }
 
   /** No command runs any more; a client that half-closed meanwhile is done. */
@@ -589,8 +612,9 @@ export class Session implements FtpSession, LineReaderHandlers {
   }
 
   /**
-   * Runs one command line. Undefined when it answered synchronously, else the
-   * promise of its answer; neither ever rejects.
+   * Runs one command line. Undefined when it answered synchronously; else the
+   * promise of its answer (dispatch answers every failure itself: a rejection
+   * is a bug, for lastDefence), after which the caller restarts the idle timer.
    */
   private runNow(line: string): Promise<void> | undefined {
     this.resetTimer();
@@ -600,17 +624,9 @@ export class Session implements FtpSession, LineReaderHandlers {
     } catch (error) {
       this.lastDefence(error);
     }
-    if (!pending) {
-      this.resetTimer();
-      return undefined;
-    }
-    return pending.then(
-      () => this.resetTimer(),
-      (error: unknown) => {
-        this.lastDefence(error);
-        this.resetTimer();
-      },
-    );
+    if (pending) return pending;
+    this.resetTimer();
+    return undefined;
   }
 
   /** dispatch answers every failure itself; this is the last line of defence. */
