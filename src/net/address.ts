@@ -6,6 +6,8 @@ import { isIP, SocketAddress } from 'node:net';
  */
 export function canonicalAddress(address: string | undefined): string {
   if (!address) return '';
+  // An IPv4 address (what most sessions have) is already canonical: no regex, no parse.
+  if (!address.includes(':') && !address.includes('%')) return address;
   let a = address;
   const zone = a.indexOf('%');
   if (zone !== -1) a = a.slice(0, zone);

@@ -4,7 +4,7 @@ import type { CommandSpec } from '../commands/spec.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
 import { accessOptions } from '../virtual-hosts.js';
-import { tlsOf } from './state.js';
+import { tlsCleared } from './state.js';
 
 type Refusal = { code: number; message: string };
 
@@ -42,7 +42,7 @@ function anonymity(session: Session, spec: CommandSpec, argument: string): boole
  */
 export function tlsCommandPolicy(session: Session, spec: CommandSpec, argument: string): Refusal | undefined {
   if (!session.server.options.tls && !session.user?.requireTls) return undefined;
-  if (!session.secure && !spec.beforeTls && !tlsOf(session).cleared && tlsRequired(session, 'control', anonymity(session, spec, argument))) {
+  if (!session.secure && !spec.beforeTls && !tlsCleared(session) && tlsRequired(session, 'control', anonymity(session, spec, argument))) {
     return { code: ReplyCode.NotLoggedIn, message: session.t('tlsRequired') };
   }
   if (spec.dataConnection && !session.protectedData && dataTlsRequired(session)) {
@@ -57,7 +57,7 @@ export function tlsCommandPolicy(session: Session, spec: CommandSpec, argument: 
  * plain control connection.
  */
 export function tlsLoginRefusal(session: Session, user: FtpUser): { code: number; message: string; close: boolean } | undefined {
-  if (session.secure || tlsOf(session).cleared) return undefined;
+  if (session.secure || tlsCleared(session)) return undefined;
   if (!tlsRequired(session, 'control', user.anonymous === true, user)) return undefined;
   const key = session.server.options.tls ? 'tlsRequiredUser' : 'tlsNotOffered';
   return { code: ReplyCode.NotLoggedIn, message: session.t(key), close: false };

@@ -21,6 +21,14 @@ export interface SessionTls {
 
 const states = new WeakMap<Session, SessionTls>();
 
+/**
+ * Whether CCC took TLS off this session's control connection. Asked at every
+ * login, so it makes no state for the sessions that never used TLS.
+ */
+export function tlsCleared(session: Session): boolean {
+  return states.get(session)?.cleared === true;
+}
+
 export function tlsOf(session: Session): SessionTls {
   let state = states.get(session);
   if (!state) states.set(session, (state = { engine: undefined, pbsz: false, cleared: false, tap: undefined, implicit: false, helloBeforeReply: undefined }));
