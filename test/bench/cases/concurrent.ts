@@ -10,9 +10,11 @@ export const concurrent: CaseDef = {
   // The raw column: a bare Node FTP server, the floor of a Node server's sessions.
   raw: 'ftp',
   // Measured warm, like the other cases: a long-running server has long since
-  // compiled its login and listing code (a fresh Node process pays V8's warm-up
-  // in its first 500 sessions: 0.76 s against 0.23-0.33 s later).
-  warmUp: true,
+  // compiled its login and listing code and sized its heap. A fresh Node process
+  // takes about five rounds of 500 sessions to get there, the bare loop as well
+  // as ftpkit (rounds of 0.56, 0.46, 0.36, 0.28, 0.24 s, then 0.18-0.21 s).
+  // Servers that drop sessions take 30 s a round and stop warming after one.
+  warmUp: 5,
   fixtures: () => [],
   rows: (scale) => [
     { id: 'concurrent-time', label: `${countLabel(scale.concurrentClients)} concurrent sessions, total`, unit: 's', better: 'lower' },

@@ -50,11 +50,13 @@ export interface CaseDef {
   /** A new server process for every run (memory cases: no heap left over from the run before). */
   freshServerPerRun?: boolean;
   /**
-   * One untimed run on each server before the timed ones. A fresh process moves
-   * its first GiB slower than the next (allocator, heap sizing, JIT: the bare
-   * Node pipe too), so without it the first sample measures start-up, not speed.
+   * Untimed runs on each server before the timed ones (true: one). A fresh
+   * process moves its first GiB slower than the next (allocator, heap sizing,
+   * JIT: the bare Node pipe too), so without them the first samples measure
+   * start-up, not speed. Warming stops early after a run that took longer than
+   * WARM_UP_GIVE_UP_MS: such a server is timing out, not warming up.
    */
-  warmUp?: boolean;
+  warmUp?: boolean | number;
   /** One run: a value per row id (a NotApplicable for rows that do not apply). */
   run(ctx: CaseContext): Promise<Record<string, number | NotApplicable>>;
 }
