@@ -72,14 +72,18 @@ const sessionChannels = {
   disconnect: channel(diagnosticsChannels.sessionClose),
 } as const;
 
-/** Runs one command line inside an `ftpkit:command` trace (or plainly, when nobody listens). */
+/** Someone subscribed to `ftpkit:command`: only then is a command run through traceCommand. */
+export function commandsTraced(): boolean {
+  return commandTracing.hasSubscribers;
+}
+
+/** Runs one command line inside an `ftpkit:command` trace. */
 export function traceCommand(
   session: FtpSession & { readonly lastReplyCode: number | undefined },
-  describe: () => Omit<CommandTrace, 'session'>,
+  described: Omit<CommandTrace, 'session'>,
   run: () => void | Promise<void>,
-): void | Promise<void> {
-  if (!commandTracing.hasSubscribers) return run();
-  const context: CommandTrace = { session, ...describe() };
+): Promise<void> {
+  const context: CommandTrace = { session, ...described };
   return commandTracing.tracePromise(async () => {
     await run();
     const code = session.lastReplyCode;

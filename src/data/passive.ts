@@ -28,8 +28,8 @@ export class PassiveListener implements DataSetup {
   private stream: Duplex | undefined;
   private waiter: ((result: Duplex | Error) => void) | undefined;
   private closed = false;
-  /** Sockets whose TLS handshake (PROT P) is still running. */
-  private readonly negotiating = new Map<Socket, Promise<Duplex>>();
+  /** Sockets whose TLS handshake (PROT P) is still running (made for the first one). */
+  private negotiating: Set<Socket> | undefined;
   /** Why the last protected connection was refused: the transfer's answer if no good one comes. */
   private refusal: Error | undefined;
   /** Once a transfer took the stream, the transfer owns (and closes) it. */
@@ -54,7 +54,7 @@ export class PassiveListener implements DataSetup {
       return Promise.resolve(this.stream);
     }
     if (this.closed) return Promise.reject(new DataConnectionError('Data connection closed.', 'failed'));
-    if (this.refusal && this.negotiating.size === 0) {
+    if (this.refusal && !this.handshaking) {
       const refusal = this.refusal;
       this.close();
       return Promise.reject(refusal);
@@ -87,7 +87,12 @@ export class PassiveListener implements DataSetup {
     this.server?.close();
     this.server = undefined;
     if (!this.taken) this.stream?.destroy();
-    for (const socket of this.negotiating.keys()) socket.destroy();
+    if (this.negotiating) for (const socket of this.negotiating) socket.destroy();
+  }
+
+  /** A TLS handshake on a data connection is still running. */
+  private get handshaking(): boolean {
+    return this.negotiating !== undefined && this.negotiating.size > 0;
   }
 
   handshakeInFlight(): Promise<void> | undefined {
@@ -114,7 +119,7 @@ export class PassiveListener implements DataSetup {
       // In a connection handler a throw would be an uncaught exception in the host.
       socket.destroy();
       this.refusal = error instanceof Error ? error : new DataConnectionError("Can't open data connection.", 'failed');
-      if (this.negotiating.size === 0) this.waiter?.(this.refusal);
+      if (!this.handshaking) this.waiter?.(this.refusal);
       return;
     }
     if (!(wrapped instanceof Promise)) {
@@ -124,17 +129,17 @@ export class PassiveListener implements DataSetup {
     // TLS: the handshake runs now, whenever the client starts it. A connection
     // that fails it (no session resumption: not our client) is refused and the
     // port keeps listening; a transfer waiting for it gets the reason.
-    this.negotiating.set(socket, wrapped);
+    (this.negotiating ??= new Set()).add(socket);
     wrapped.then(
       (stream) => {
-        this.negotiating.delete(socket);
+        this.negotiating!.delete(socket);
         if (this.stream || this.closed) stream.destroy();
         else this.use(stream);
       },
       (error: Error) => {
-        this.negotiating.delete(socket);
+        this.negotiating!.delete(socket);
         this.refusal = error;
-        if (this.negotiating.size === 0) this.waiter?.(error);
+        if (!this.handshaking) this.waiter?.(error);
       },
     );
   }

@@ -5,7 +5,7 @@ import { READ_ONLY_PERMISSIONS, type FtpUser, type Permission } from '../auth/ty
 import type { CommandSpec } from '../commands/spec.js';
 import type { DataSetup, DataSocketWrapper } from '../data/data-setup.js';
 import type { Transfer } from '../data/transfer.js';
-import { traceCommand } from '../diagnostics.js';
+import { commandsTraced, traceCommand } from '../diagnostics.js';
 import type { AbortReason, FtpServerEvents } from '../events.js';
 import type { FileSystem, FsContext } from '../fs/types.js';
 import type { Log } from '../logger.js';
@@ -620,7 +620,8 @@ export class Session implements FtpSession, LineReaderHandlers {
     this.resetTimer();
     let pending: void | Promise<void> = undefined;
     try {
-      pending = traceCommand(this, () => describeLine(this, line), () => dispatch(this, line));
+      // No closure and no trace context per command unless an APM subscribed.
+      pending = commandsTraced() ? traceCommand(this, describeLine(this, line), () => dispatch(this, line)) : dispatch(this, line);
     } catch (error) {
       this.lastDefence(error);
     }
