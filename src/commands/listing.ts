@@ -1,9 +1,9 @@
-import { Readable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import type { FtpUser } from '../auth/types.js';
 import { compressSteps } from '../data/deflate.js';
-import { sendBatches } from '../data/pump.js';
+import { endWriting, writeBatch, type Tally } from '../data/pump.js';
 import { runTransfer, type Transfer } from '../data/transfer.js';
 import { FtpError } from '../errors.js';
 import type { FileStat } from '../fs/types.js';
@@ -73,22 +73,37 @@ function factsFormat(session: Session): Format {
 const BATCH_CHARS = 64 * 1024;
 
 /**
- * Listing lines batched into large buffers: few writes, and a huge directory
- * streams. An error of storage while listing is noted as storage failing
- * first (its own reply), not as the client leaving.
+ * Listing lines batched into large buffers, each written to `sink` (the data
+ * socket, or the head of a MODE Z or rate-limited pipeline) once full, the
+ * next made only once the sink took it: few writes, and a huge directory
+ * streams. Ends `sink` and resolves once everything went out. An error of
+ * storage while listing is noted as storage failing first (its own reply),
+ * not as the client leaving; the sink's own failure is not.
  */
-async function* render(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, transfer: Transfer): AsyncGenerator<Buffer> {
+async function writeListing(session: Session, dir: string, entries: Iterable<FileStat> | AsyncIterable<FileStat>, format: Format, transfer: Transfer, sink: Writable, tally?: Tally): Promise<void> {
   const now = Date.now();
   const encoding = session.utf8 ? 'utf8' : 'latin1';
   let text = '';
+  let sinkFailed = false;
+  const send = async (batch: Buffer) => {
+    try {
+      await writeBatch(sink, batch, tally);
+    } catch (error) {
+      sinkFailed = true;
+      throw error;
+    }
+  };
   try {
     for await (const stat of entries) {
-      if (transfer.aborted) return;
+      if (transfer.aborted) {
+        text = ''; // stopped: end the connection without the lines still held
+        break;
+      }
       // A name with CR or LF would forge listing lines: leave it out.
       if (stat.name.includes('\n') || stat.name.includes('\r')) continue;
       text += format(session, stat, dir, now) + '\r\n';
       if (text.length >= BATCH_CHARS) {
-        yield Buffer.from(text, encoding);
+        await send(Buffer.from(text, encoding));
         text = '';
         // A fast client and a fast store would otherwise keep this loop in
         // microtasks until the socket pushes back, starving every other session
@@ -97,10 +112,11 @@ async function* render(session: Session, dir: string, entries: Iterable<FileStat
       }
     }
   } catch (error) {
-    transfer.noteFailure('storage', error);
+    if (!sinkFailed) transfer.noteFailure('storage', error);
     throw error;
   }
-  if (text !== '') yield Buffer.from(text, encoding);
+  if (text !== '') await send(Buffer.from(text, encoding));
+  await endWriting(sink);
 }
 
 async function list(session: Session, command: string, path: string, format: Format, directoriesOnly: boolean): Promise<void> {
@@ -119,10 +135,19 @@ async function list(session: Session, command: string, path: string, format: For
     const ctx = session.fsContext(transfer);
     const entries = stat.type === 'directory' ? await fs.list(path, ctx) : [{ ...stat, name: baseName(path) }];
     const dir = stat.type === 'directory' ? path : path.slice(0, path.lastIndexOf('/')) || '/';
-    const lines = render(session, dir, entries, format, transfer);
     const compress = compressSteps(session);
-    if (compress.length === 0 && !transfer.throttle) return sendBatches(lines, stream, transfer.tally);
-    await pipeline([Readable.from(lines), transfer.count(), ...compress, stream]);
+    if (compress.length === 0 && !transfer.throttle) return writeListing(session, dir, entries, format, transfer, stream, transfer.tally);
+    // MODE Z or a rate limit: the lines go through their stream stages (which count them).
+    const head = new PassThrough();
+    const piping = pipeline([head, transfer.count(), ...compress, stream]);
+    try {
+      await writeListing(session, dir, entries, format, transfer, head);
+    } catch (error) {
+      head.destroy(error as Error);
+      await piping.catch(() => undefined);
+      throw error;
+    }
+    await piping;
   });
 }
 

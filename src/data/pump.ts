@@ -103,21 +103,20 @@ export function sendTo(source: Readable, socket: Writable, tally: Tally): Promis
 }
 
 /**
- * Writes generated batches (a listing) into the data connection: the next one
- * is made only once the socket took the last, and the connection is ended
- * once all went out. Without the object-mode Readable and its listeners that
- * `sendTo` would need around the generator: a small listing is a few
- * microseconds of work, and that stream cost as much. An error of `batches`
- * rejects with it (the generator is told to stop either way); a socket that
- * fails or closes early rejects with its error.
+ * Hands one batch (of a listing) to `sink`, counted in `tally` when given.
+ * Undefined when the sink took it; else a promise that resolves once it
+ * drained, and rejects when it fails or closes first. The caller makes the
+ * next batch only then: a huge listing streams, never piles up in memory.
  */
-export async function sendBatches(batches: AsyncIterable<Buffer>, socket: Writable, tally: Tally): Promise<void> {
-  for await (const batch of batches) {
-    tally.bytes += batch.length;
-    if (!socket.write(batch)) await writable(socket, 'drain');
-  }
-  socket.end();
-  await writable(socket, 'finish');
+export function writeBatch(sink: Writable, batch: Buffer, tally?: Tally): Promise<void> | undefined {
+  if (tally) tally.bytes += batch.length;
+  return sink.write(batch) ? undefined : writable(sink, 'drain');
+}
+
+/** Ends `sink` and resolves once its last byte went out (rejects when it fails or closes first). */
+export function endWriting(sink: Writable): Promise<void> {
+  sink.end();
+  return writable(sink, 'finish');
 }
 
 /** Resolves at `event` ('drain' or 'finish'); rejects when the socket fails or closes first. */

@@ -5,9 +5,9 @@ import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
 import { delay } from '../helpers/transfers.js';
 
-// A listing is generated while it is sent (src/commands/listing.ts, sendBatches
-// in src/data/pump.ts): batches of lines are made only as fast as the client
-// takes them, and a storage error midway is storage's reply, not the client's.
+// A listing is generated while it is sent (writeListing in src/commands/listing.ts):
+// batches of lines are made only as fast as the client takes them, a storage
+// error midway is storage's reply, and a client that leaves midway is the client's.
 
 const ENTRIES = 300_000; // ~19 MB of LIST lines: more than loopback socket buffers hold
 
@@ -71,6 +71,27 @@ for (const rateLimited of [false, true]) {
     assert.equal(final.code, 451, final.lines.join(' | '));
     assert.ok(!final.text.includes('disk went away'), 'no storage error text reaches the client');
     assert.equal(errors.length, 1, 'the storage error is reported to the host');
+    assert.equal((await c.cmd('NOOP')).code, 200);
+  });
+}
+
+for (const rateLimited of [false, true]) {
+  test(`a client that resets the data connection midway gets 426, and storage is not blamed${rateLimited ? ' (rate-limited: the pipeline path)' : ''}`, async (t) => {
+    const { port, errors } = await startServer(t, {
+      filesystem: generatedDirectory().filesystem,
+      users: [{ username: 'test', password: 'test', ...(rateLimited ? { limits: { downloadRate: 64 * 1024 * 1024 } } : {}) }],
+    });
+    const c = await RawClient.login(port);
+    t.after(() => c.close());
+    const data = await c.epsv();
+    c.send('LIST /big');
+    assert.equal((await c.read()).code, 150);
+    // Some lines arrived: the listing is under way. Then the client cuts the connection.
+    await new Promise<void>((resolve) => data.once('data', () => resolve()));
+    data.resetAndDestroy();
+    const final = await c.read();
+    assert.equal(final.code, 426, final.lines.join(' | '));
+    assert.equal(errors.length, 0, 'nothing is reported as a storage failure');
     assert.equal((await c.cmd('NOOP')).code, 200);
   });
 }
