@@ -172,6 +172,10 @@ export class Session implements FtpSession, LineReaderHandlers {
       get signal() {
         return source.signal;
       },
+      // A backend may replace it (the type allows it): it becomes a plain property.
+      set signal(signal: AbortSignal) {
+        Object.defineProperty(this, 'signal', { value: signal, writable: true, enumerable: true, configurable: true });
+      },
       [TRACK_CALL]: keep,
       [ENDED]: stop ? () => stop.aborted : () => session.closing,
     } as FsContext;

@@ -154,3 +154,20 @@ test('the session signal is made when storage first reads it: read after the ses
   assert.equal(signal.aborted, true, 'a signal first read after the end has already fired');
   assert.match(String((signal.reason as Error).message), /session closed: quit/);
 });
+
+test('a backend may replace ctx.signal (the type allows it) and reads back what it set', async (t) => {
+  const seen: boolean[] = [];
+  class ReplacingFileSystem extends LocalFileSystem {
+    override stat(path: string, ctx?: FsContext): Promise<FileStat> {
+      const own = AbortSignal.any([ctx!.signal]);
+      ctx!.signal = own; // e.g. to add a deadline of its own
+      seen.push(ctx!.signal === own);
+      return super.stat(path);
+    }
+  }
+  const { port } = await startServer(t, { filesystem: new ReplacingFileSystem(await tempDir(t)) });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  assert.equal((await c.cmd('CWD /')).code, 250);
+  assert.deepEqual(seen, [true]);
+});
