@@ -91,12 +91,16 @@ export function traceCommand(
   }, context);
 }
 
+/** Someone subscribed to `ftpkit:transfer`: only then is a transfer run through traceTransfer. */
+export function transfersTraced(): boolean {
+  return transferTracing.hasSubscribers;
+}
+
 /**
  * Runs one data transfer inside an `ftpkit:transfer` trace. `run` fills the
  * outcome (bytes, code, reason) into the context it is given.
  */
 export function traceTransfer(context: TransferTrace, run: (context: TransferTrace) => Promise<void>): Promise<void> {
-  if (!transferTracing.hasSubscribers) return run(context);
   return transferTracing.tracePromise(() => run(context), context);
 }
 

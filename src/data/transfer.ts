@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { FtpUser } from '../auth/types.js';
 import { errorToReply, isFtpError } from '../errors.js';
-import { traceTransfer, type TransferTrace } from '../diagnostics.js';
+import { traceTransfer, transfersTraced, type TransferTrace } from '../diagnostics.js';
 import type { AbortReason, TransferDirection, TransferEvent } from '../events.js';
 import { ReplyCode } from '../protocol/reply-codes.js';
 import type { Session } from '../session/session.js';
@@ -187,6 +187,8 @@ export async function runTransfer(
   const transfer = new Transfer(info);
   transfer.throttle = session.server.throttleFor(session, info.direction);
   const base = { direction: info.direction, command: info.command, path: info.path, offset: info.offset };
+  // No trace context (nor closure) per transfer unless an APM subscribed.
+  if (!transfersTraced()) return carry(session, setup, transfer, base, body, undefined);
   await traceTransfer({ session, ...base, bytes: 0 }, (trace) => carry(session, setup, transfer, base, body, trace));
 }
 
@@ -198,7 +200,7 @@ async function carry(
   transfer: Transfer,
   base: TransferBase,
   body: (stream: Duplex, transfer: Transfer) => Promise<void>,
-  trace: TransferTrace,
+  trace: TransferTrace | undefined,
 ): Promise<void> {
   const { options } = session.server;
   const { info } = transfer;
@@ -235,7 +237,7 @@ async function carry(
     await Promise.race([work, transfer.whenAborted()]);
     const closing = info.closing ?? session.t(info.direction === 'listing' ? 'listingComplete' : 'transferComplete');
     session.reply(ReplyCode.ClosingDataConnection, closing);
-    Object.assign(trace, { bytes: transfer.bytes, code: ReplyCode.ClosingDataConnection });
+    if (trace) Object.assign(trace, { bytes: transfer.bytes, code: ReplyCode.ClosingDataConnection });
     session.emit('transferEnd', { ...base, bytes: transfer.bytes, durationMs: Date.now() - transfer.startedAt });
   } catch (error) {
     // Stream errors can reject the pipeline before the socket's own events ran.
@@ -263,7 +265,7 @@ async function carry(
       if (code === ReplyCode.LocalError) session.server.reportError(error, session);
       session.reply(code, reply.text);
     }
-    Object.assign(trace, { bytes: transfer.bytes, code, reason });
+    if (trace) Object.assign(trace, { bytes: transfer.bytes, code, reason });
     session.emit('transferAborted', { ...base, bytes: transfer.bytes, durationMs: Date.now() - transfer.startedAt, reason, code, error });
   } finally {
     clearInterval(watch);

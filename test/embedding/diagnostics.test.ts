@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import diagnostics from 'node:diagnostics_channel';
 import { test } from 'node:test';
 import { diagnosticsChannels, type CommandTrace, type TransferTrace } from '../../src/index.js';
-import { commandsTraced } from '../../src/diagnostics.js';
+import { commandsTraced, transfersTraced } from '../../src/diagnostics.js';
 import type { FtpSession } from '../../src/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
@@ -96,16 +96,21 @@ test('an aborted transfer ends its trace with the reason and the 426', async (t)
   data.destroy();
 });
 
-test('without subscribers nothing is built: commands are not run through a trace at all', () => {
-  const channel = diagnostics.tracingChannel('ftpkit:command');
-  assert.equal(channel.hasSubscribers, false);
-  assert.equal(commandsTraced(), false, 'a session runs its commands plainly');
-  const subscriber = { start() {}, end() {}, asyncStart() {}, asyncEnd() {}, error() {} };
-  channel.subscribe(subscriber);
-  try {
-    assert.equal(commandsTraced(), true);
-  } finally {
-    channel.unsubscribe(subscriber);
-  }
-  assert.equal(commandsTraced(), false);
-});
+for (const [name, traced] of [
+  ['ftpkit:command', commandsTraced],
+  ['ftpkit:transfer', transfersTraced],
+] as const) {
+  test(`without subscribers nothing is built: no ${name} trace is made at all`, () => {
+    const channel = diagnostics.tracingChannel(name);
+    assert.equal(channel.hasSubscribers, false);
+    assert.equal(traced(), false, 'run plainly');
+    const subscriber = { start() {}, end() {}, asyncStart() {}, asyncEnd() {}, error() {} };
+    channel.subscribe(subscriber);
+    try {
+      assert.equal(traced(), true);
+    } finally {
+      channel.unsubscribe(subscriber);
+    }
+    assert.equal(traced(), false);
+  });
+}
