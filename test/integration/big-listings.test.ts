@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { MemoryFileSystem, type FileStat, type FileSystem, type FsContext } from '../../src/index.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
@@ -55,17 +55,28 @@ test('a listing waits for a client that does not read, then sends every line', a
   assert.equal((await c.cmd('NOOP')).code, 200);
 });
 
+/**
+ * LIST /big under way (150 read) for a logged-in client; rate-limited, the
+ * listing takes the pipeline path instead of writing to the socket directly.
+ */
+async function listingUnderWay(t: TestContext, filesystem: FileSystem, rateLimited: boolean) {
+  const { port, errors } = await startServer(t, {
+    filesystem,
+    users: [{ username: 'test', password: 'test', ...(rateLimited ? { limits: { downloadRate: 64 * 1024 * 1024 } } : {}) }],
+  });
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  const data = await c.epsv();
+  c.send('LIST /big');
+  assert.equal((await c.read()).code, 150);
+  return { c, data, errors };
+}
+
 for (const rateLimited of [false, true]) {
-  test(`a listing whose storage fails midway answers 451, not 426${rateLimited ? ' (rate-limited: the pipeline path)' : ''}`, async (t) => {
-    const { port, errors } = await startServer(t, {
-      filesystem: generatedDirectory(20_000).filesystem,
-      users: [{ username: 'test', password: 'test', ...(rateLimited ? { limits: { downloadRate: 64 * 1024 * 1024 } } : {}) }],
-    });
-    const c = await RawClient.login(port);
-    t.after(() => c.close());
-    const data = await c.epsv();
-    c.send('LIST /big');
-    assert.equal((await c.read()).code, 150);
+  const path = rateLimited ? ' (rate-limited: the pipeline path)' : '';
+
+  test(`a listing whose storage fails midway answers 451, not 426${path}`, async (t) => {
+    const { c, data, errors } = await listingUnderWay(t, generatedDirectory(20_000).filesystem, rateLimited);
     await readAll(data).catch(() => undefined); // whatever came before the failure
     const final = await c.read();
     assert.equal(final.code, 451, final.lines.join(' | '));
@@ -73,19 +84,9 @@ for (const rateLimited of [false, true]) {
     assert.equal(errors.length, 1, 'the storage error is reported to the host');
     assert.equal((await c.cmd('NOOP')).code, 200);
   });
-}
 
-for (const rateLimited of [false, true]) {
-  test(`a client that resets the data connection midway gets 426, and storage is not blamed${rateLimited ? ' (rate-limited: the pipeline path)' : ''}`, async (t) => {
-    const { port, errors } = await startServer(t, {
-      filesystem: generatedDirectory().filesystem,
-      users: [{ username: 'test', password: 'test', ...(rateLimited ? { limits: { downloadRate: 64 * 1024 * 1024 } } : {}) }],
-    });
-    const c = await RawClient.login(port);
-    t.after(() => c.close());
-    const data = await c.epsv();
-    c.send('LIST /big');
-    assert.equal((await c.read()).code, 150);
+  test(`a client that resets the data connection midway gets 426, and storage is not blamed${path}`, async (t) => {
+    const { c, data, errors } = await listingUnderWay(t, generatedDirectory().filesystem, rateLimited);
     // Some lines arrived: the listing is under way. Then the client cuts the connection.
     await new Promise<void>((resolve) => data.once('data', () => resolve()));
     data.resetAndDestroy();
