@@ -37,10 +37,11 @@ type Keeper = (work: Promise<unknown>) => void;
 export const ENDED = Symbol('ftpkit.ended');
 
 /**
- * Methods a backend settles by itself at once: synchronous work behind a
- * promise (LocalFileSystem's inline metadata calls). The guard calls them
- * without a race, since an abort has nothing to cut short, and still refuses
- * them once the context is aborted.
+ * The method functions a backend settles by itself at once: synchronous work
+ * behind a promise (LocalFileSystem's inline metadata calls). The guard calls
+ * them without a race, since an abort has nothing to cut short, and still
+ * refuses them once the context is aborted. Functions, not names: a method a
+ * subclass overrides is not in the set, and is raced.
  */
 export const SETTLES_AT_ONCE = Symbol('ftpkit.settlesAtOnce');
 
@@ -67,7 +68,7 @@ export function guardFileSystem(fs: FileSystem): FileSystem {
       if (wrapped?.inner !== value) {
         const at = typeof key === 'string' && Object.hasOwn(CONTEXT_ARGUMENT, key) ? CONTEXT_ARGUMENT[key] : undefined;
         const call = value as (...args: unknown[]) => unknown;
-        const atOnce = (target as { [SETTLES_AT_ONCE]?: ReadonlySet<PropertyKey> })[SETTLES_AT_ONCE]?.has(key) === true;
+        const atOnce = (target as { [SETTLES_AT_ONCE]?: ReadonlySet<unknown> })[SETTLES_AT_ONCE]?.has(value) === true;
         const guard = atOnce ? callUnlessAborted : callUntilAborted;
         wrapped = Object.assign(at === undefined ? call.bind(target) : guard(target, call, at), { inner: value });
         methods.set(key, wrapped);

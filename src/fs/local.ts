@@ -35,11 +35,6 @@ export interface LocalFileSystemOptions {
 }
 
 const TEMP_PREFIX = '.ftpkit-upload-';
-/**
- * With inline metadata calls, these methods do only synchronous work behind
- * their promise (file contents are not read yet when `read` returns).
- */
-const INLINE_METHODS: ReadonlySet<PropertyKey> = new Set(['stat', 'read', 'delete', 'mkdir', 'rmdir', 'rename', 'setModifiedTime', 'chmod']);
 const DEFAULT_CHUNK = 1024 * 1024;
 
 /**
@@ -66,8 +61,12 @@ export class LocalFileSystem implements FileSystem {
     this.calls = options.metadataCalls === 'thread-pool' ? threadPoolCalls : inlineCalls;
   }
 
-  /** What the server's storage guard need not race against an abort (see SETTLES_AT_ONCE). */
-  get [SETTLES_AT_ONCE](): ReadonlySet<PropertyKey> | undefined {
+  /**
+   * What the server's storage guard need not race against an abort (see
+   * SETTLES_AT_ONCE): these very functions, so a subclass that overrides one
+   * (and may wait inside it) is raced again.
+   */
+  get [SETTLES_AT_ONCE](): ReadonlySet<unknown> | undefined {
     return this.calls === inlineCalls ? INLINE_METHODS : undefined;
   }
 
@@ -262,6 +261,14 @@ export class LocalFileSystem implements FileSystem {
     return entries;
   }
 }
+
+/**
+ * With inline metadata calls, these methods do only synchronous work behind
+ * their promise (file contents are not read yet when `read` returns).
+ */
+const INLINE_METHODS: ReadonlySet<unknown> = new Set(
+  (['stat', 'read', 'delete', 'mkdir', 'rmdir', 'rename', 'setModifiedTime', 'chmod'] as const).map((name) => LocalFileSystem.prototype[name]),
+);
 
 function inside(real: string, realRoot: string): boolean {
   return real === realRoot || real.startsWith(realRoot.endsWith(nodePath.sep) ? realRoot : realRoot + nodePath.sep);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { LocalFileSystem, MemoryFileSystem, type FileStat, type FsContext } from '../../src/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startServer, tempDir } from '../helpers/server.js';
+import { SETTLES_AT_ONCE } from '../../src/fs/guard.js';
 import { waitFor } from '../helpers/transfers.js';
 
 /**
@@ -140,6 +141,11 @@ test('the session signal is made when storage first reads it: read after the ses
     override stat(path: string, ctx?: FsContext): Promise<FileStat> {
       kept.push(ctx!);
       return super.stat(path);
+    }
+
+    // This stat only records the context before the inline call: it settles at once too.
+    override get [SETTLES_AT_ONCE](): ReadonlySet<unknown> {
+      return new Set([...(super[SETTLES_AT_ONCE] ?? []), KeepingFileSystem.prototype.stat]);
     }
   }
   const fs = new KeepingFileSystem(await tempDir(t));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ENDED, guardFileSystem } from '../../src/fs/guard.js';
 import { LocalFileSystem } from '../../src/fs/local.js';
-import type { FsContext } from '../../src/fs/types.js';
+import type { FileStat, FsContext } from '../../src/fs/types.js';
 import { tempDir } from '../helpers/server.js';
 
 /** A context like a session's own: the signal is a getter, counted, and ENDED says whether it fired. */
@@ -56,4 +56,20 @@ test('thread-pool local calls are raced against the signal (they may hang on a n
   const { ctx, counter } = lazyContext(() => false);
   assert.equal((await fs.stat('/a.txt', ctx)).size, 1);
   assert.ok(counter.reads > 0, 'the race read ctx.signal');
+});
+
+test('a subclass that overrides a local method (and may wait in it) is raced again', async (t) => {
+  class SlowAcl extends LocalFileSystem {
+    override stat(path: string): Promise<FileStat> {
+      return new Promise(() => undefined); // a lookup that never answers
+    }
+  }
+  let ended = false;
+  const fs = guardFileSystem(new SlowAcl(await rootWithFile(t)));
+  const controller = new AbortController();
+  const ctx = { session: {}, user: { username: 'u' }, signal: controller.signal, [ENDED]: () => ended } as unknown as FsContext;
+  const pending = fs.stat('/a.txt', ctx);
+  ended = true;
+  controller.abort(new Error('session closed: test'));
+  await assert.rejects(pending, { kind: 'aborted' });
 });
