@@ -106,6 +106,11 @@ export class FtpServer<U extends FtpUser = FtpUser> extends GuardedEmitter<FtpSe
     return this as unknown as GuardedEmitter<FtpServerEvents>;
   }
 
+  /** How many sessions are open (cheaper than `sessions.length`: no array is built). */
+  get sessionCount(): number {
+    return this.sessionSet.size;
+  }
+
   /** Open sessions, for host control (`session.close()`, `session.abortTransfer()`). */
   get sessions(): readonly FtpSession<U>[] {
     return [...this.sessionSet] as unknown as FtpSession<U>[];

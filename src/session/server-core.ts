@@ -24,6 +24,8 @@ export interface ServerCore {
   readonly siteCommands: CommandTable;
   readonly log: Log;
   readonly passivePorts: PassivePortPool;
+  /** Sessions open now. */
+  readonly sessionCount: number;
   /** True while the server is shutting down: no new logins. */
   readonly draining: boolean;
   /**

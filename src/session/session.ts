@@ -17,6 +17,7 @@ import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
 import { ENDED, TRACK_CALL } from '../fs/guard.js';
+import { holdUntilTurnEnds } from '../net/write-batch.js';
 import { endGracefully } from '../net/linger.js';
 import { EXPIRE, idleClock } from './idle-clock.js';
 import { LineReader, ON_LINE, ON_OVERFLOW, type LineReaderHandlers } from './line-reader.js';
@@ -216,6 +217,8 @@ export class Session implements FtpSession, LineReaderHandlers {
     const { options } = this.server;
     const body = text ?? options.languages[this.language]?.[code] ?? options.messages[code] ?? defaultReplyTexts[code as keyof typeof defaultReplyTexts] ?? '';
     this.lastCode = code;
+    // Alone, a session's reply has nothing to be batched with: it goes out at once (no added latency).
+    if (this.server.sessionCount > 1) holdUntilTurnEnds(this.socket);
     // After OPTS UTF8 OFF, names go back in the single-byte form they came in.
     this.socket.write(formatReply(code, body), this.utf8 ? 'utf8' : 'latin1');
     if (this.server.events.listenerCount('reply') > 0) {

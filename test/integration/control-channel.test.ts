@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { Readable, Writable } from 'node:stream';
 import { test } from 'node:test';
+import { Client } from 'basic-ftp';
 import { needTool, python } from '../helpers/clients.js';
 import { RawClient, readAll } from '../helpers/raw-client.js';
 import { startServer } from '../helpers/server.js';
+import { tlsOptions } from '../helpers/tls.js';
 import { startDownload } from '../helpers/transfers.js';
 
 test('bare LF and bare CR end commands too; empty lines are ignored', async (t) => {
@@ -140,4 +143,30 @@ test('a command queued behind an urgent one waits for its reply, even when a hoo
   assert.equal((await received).length, 8 * 1024 * 1024);
   const codes = [(await c.read()).code, (await c.read()).code, (await c.read()).code];
   assert.deepEqual(codes, [226, 211, 257], 'RETR ends, the held STAT answers (the transfer is over: 211), then PWD');
+});
+
+// With more than one session open, replies are held to the end of the event
+// loop's turn (net/write-batch.ts). Every one must still arrive, in order, on
+// every session, and an AUTH TLS upgrade must not be caught between the held
+// 234 and the handshake.
+test('with many sessions open, replies held to the end of the turn all arrive in order, and FTPS still works', async (t) => {
+  // Plain sessions allowed, so raw clients can log in beside the FTPS one.
+  const started = await startServer(t, { local: true, tls: tlsOptions({ require: 'none' }) });
+  const sessions = await Promise.all(Array.from({ length: 12 }, () => RawClient.login(started.port)));
+  t.after(() => sessions.forEach((c) => c.close()));
+  for (const c of sessions) c.write('NOOP\r\nSYST\r\nPWD\r\nTYPE I\r\n');
+  for (const c of sessions) {
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await c.read()).code);
+    assert.deepEqual(codes, [200, 215, 257, 200]);
+  }
+  const client = new Client(10_000);
+  t.after(() => client.close());
+  await client.access({ host: '127.0.0.1', port: started.port, user: 'test', password: 'test', secure: true, secureOptions: { rejectUnauthorized: false } });
+  await client.uploadFrom(Readable.from([Buffer.from('held replies')]), 'a.txt');
+  const back: Buffer[] = [];
+  await client.downloadTo(new Writable({ write: (chunk: Buffer, _e, done) => (back.push(chunk), done()) }), 'a.txt');
+  assert.equal(Buffer.concat(back).toString(), 'held replies');
+  assert.deepEqual((await client.list()).map((f) => f.name), ['a.txt']);
+  assert.equal((await sessions[0]!.cmd('QUIT')).code, 221);
 });
