@@ -68,12 +68,9 @@ export class Log {
     }
   }
 
-  /** Whether anything would record a debug line (so hot paths can skip building it). */
-  get verbose(): boolean {
-    if (this.logger !== undefined) return true;
-    // Asked for every command: no array built to answer it.
-    for (const area in namespaces) if (namespaces[area as LogArea].enabled) return true;
-    return false;
+  /** Whether anything would record a debug line of `area` (so hot paths can skip building it). */
+  records(area: LogArea): boolean {
+    return this.logger !== undefined || namespaces[area].enabled;
   }
 }
 

@@ -61,6 +61,11 @@ export class Transfer implements Abortable {
     return this.reason !== undefined;
   }
 
+  /** The same as `aborted` (what a storage context asks, see StorageContext). */
+  get stopped(): boolean {
+    return this.reason !== undefined;
+  }
+
   /** The error a stopped transfer fails with (the signal's reason). */
   get abortError(): TransferAbortError {
     return (this.stopError ??= new TransferAbortError(this.reason ?? 'host'));

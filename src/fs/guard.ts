@@ -89,8 +89,8 @@ function callUnlessAborted(target: FileSystem, method: (...args: unknown[]) => u
 }
 
 function isAborted(ctx: GuardedContext): boolean {
-  const ended = ctx[ENDED];
-  return ended ? ended() : ctx.signal?.aborted === true;
+  // Called on the context: it may be a method.
+  return ctx[ENDED] ? ctx[ENDED]() : ctx.signal?.aborted === true;
 }
 
 function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => unknown, at: number) {

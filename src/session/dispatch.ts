@@ -26,7 +26,7 @@ export function dispatch(session: Session, line: string): void | Promise<void> {
   if (server.events.listenerCount('command') > 0) {
     session.emit('command', secret ? { command: verb.slice(0, 4), argument: '********' } : { command, argument });
   }
-  if (server.log.verbose) {
+  if (server.log.records('command')) {
     session.log.debug('command', redactLine(verb, line));
   }
 

@@ -16,12 +16,12 @@ import { defaultReplyTexts } from '../protocol/reply-texts.js';
 import { parseCommandLine } from './command-line.js';
 import { dispatch } from './dispatch.js';
 import type { FtpSession, TransferStatus } from './info.js';
-import { ENDED, TRACK_CALL } from '../fs/guard.js';
 import { holdUntilTurnEnds } from '../net/write-batch.js';
 import { endGracefully } from '../net/linger.js';
 import { EXPIRE, idleClock } from './idle-clock.js';
 import { LineReader, ON_LINE, ON_OVERFLOW, type LineReaderHandlers } from './line-reader.js';
 import { resolvePath } from './paths.js';
+import { signalSource, StorageContext } from './storage-context.js';
 import type { ServerCore } from './server-core.js';
 
 type EventPayload<K extends keyof FtpServerEvents> = Parameters<FtpServerEvents[K]>[0];
@@ -137,6 +137,11 @@ export class Session implements FtpSession, LineReaderHandlers {
     idleClock.add(this, Math.min(login, idle));
   }
 
+  /** Whether the session ended (its signal fired), without making the signal. */
+  get stopped(): boolean {
+    return this.closing;
+  }
+
   /** Aborted when the session ends: for every storage and auth call. */
   get signal(): AbortSignal {
     if (!this.lifetime) {
@@ -162,24 +167,8 @@ export class Session implements FtpSession, LineReaderHandlers {
    */
   fsContext(stop?: AbortSignal | Transfer): FsContext {
     if (!this.user) throw new Error('fsContext before login');
-    // The server keeps storage calls until they settle, even ones the guard gave up on (see TRACK_CALL).
-    const keep = (work: Promise<unknown>) => this.server.track?.(work);
-    if (stop instanceof AbortSignal) return { session: this, user: this.user, signal: stop, [TRACK_CALL]: keep } as FsContext;
-    const source = stop ?? this;
-    const session = this;
-    return {
-      session: this,
-      user: this.user,
-      get signal() {
-        return source.signal;
-      },
-      // A backend may replace it (the type allows it): it becomes a plain property.
-      set signal(signal: AbortSignal) {
-        Object.defineProperty(this, 'signal', { value: signal, writable: true, enumerable: true, configurable: true });
-      },
-      [TRACK_CALL]: keep,
-      [ENDED]: stop ? () => stop.aborted : () => session.closing,
-    } as FsContext;
+    const source = stop instanceof AbortSignal ? signalSource(stop) : (stop ?? this);
+    return new StorageContext(this, this.user, source);
   }
 
   /** Whether the logged-in user may do `permission` at `path` (server read-only mode included). */

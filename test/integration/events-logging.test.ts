@@ -127,3 +127,22 @@ test('no password in debug output (DEBUG=ftpkit:*), the logger object or the tra
   assert.ok(logged.length > 0);
   for (const secret of ['hunter2', 'wrong-secret']) assert.ok(!everything.includes(secret), `${secret} leaked:\n${everything}`);
 });
+
+test('DEBUG=ftpkit:command alone logs the commands; another area alone does not', async (t) => {
+  const captured: string[] = [];
+  const originalLog = createDebug.log;
+  createDebug.log = (...args: unknown[]) => void captured.push(format(...args));
+  t.after(() => {
+    createDebug.disable();
+    createDebug.log = originalLog;
+  });
+  const { port } = await startServer(t);
+  const c = await RawClient.login(port);
+  t.after(() => c.close());
+  createDebug.enable('ftpkit:data');
+  await c.cmd('SYST');
+  createDebug.enable('ftpkit:command');
+  await c.cmd('NOOP');
+  assert.ok(!captured.some((l) => l.includes('SYST')), 'no command line while only ftpkit:data is on');
+  assert.ok(captured.some((l) => l.includes('ftpkit:command') && l.includes('NOOP')), 'the command line once ftpkit:command is on');
+});
