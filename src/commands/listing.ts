@@ -93,8 +93,18 @@ async function writeListing(session: Session, dir: string, entries: Iterable<Fil
       throw error;
     }
   };
+  const source = entryIterator(entries);
+  let finished = false;
   try {
-    for await (const stat of entries) {
+    for (;;) {
+      const next = source.next();
+      // A synchronous source (the local disk's listing, an array) costs no promise per entry.
+      const step = isPromise(next) ? await next : next;
+      if (step.done) {
+        finished = true;
+        break;
+      }
+      const stat = step.value;
       if (transfer.aborted) {
         text = ''; // stopped: end the connection without the lines still held
         break;
@@ -114,9 +124,29 @@ async function writeListing(session: Session, dir: string, entries: Iterable<Fil
   } catch (error) {
     if (!sinkFailed) transfer.noteFailure('storage', error);
     throw error;
+  } finally {
+    if (!finished) await closeSource(source);
   }
   if (text !== '') await send(Buffer.from(text, encoding));
   await endWriting(sink);
+}
+
+/** Pulls entries synchronously from a source that can, else awaits each. */
+function entryIterator(entries: Iterable<FileStat> | AsyncIterable<FileStat>): Iterator<FileStat> | AsyncIterator<FileStat> {
+  return Symbol.iterator in entries ? entries[Symbol.iterator]() : entries[Symbol.asyncIterator]();
+}
+
+/** Stopped early (an abort, a failed sink or source): the source closes its directory; its failure to adds nothing to report. */
+async function closeSource(source: Iterator<FileStat> | AsyncIterator<FileStat>): Promise<void> {
+  try {
+    await source.return?.();
+  } catch {
+    // the listing's own outcome is already decided
+  }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>).then === 'function';
 }
 
 async function list(session: Session, command: string, path: string, format: Format, directoriesOnly: boolean): Promise<void> {

@@ -63,7 +63,8 @@ export const inlineCalls: MetadataCalls = {
   chmod: (path, mode) => settle(() => fs.chmodSync(path, mode)),
 };
 
-function quietly<T>(call: () => T): T | undefined {
+/** `call`'s result, or undefined when it throws. */
+export function quietly<T>(call: () => T): T | undefined {
   try {
     return call();
   } catch {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants, createWriteStream, type Dir, type Stats, type WriteStream } from 'node:fs';
+import { constants, createWriteStream, lstatSync, opendirSync, realpathSync, statSync, type Dir, type Stats, type WriteStream } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { FtpError, errorKind, isFtpError } from '../errors.js';
 import { baseName, parentPath } from '../session/paths.js';
 import { FileChunks } from './file-chunks.js';
 import { SETTLES_AT_ONCE } from './guard.js';
-import { inlineCalls, threadPoolCalls, type MetadataCalls } from './local-calls.js';
+import { inlineCalls, quietly, threadPoolCalls, type MetadataCalls } from './local-calls.js';
 import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions } from './types.js';
 
 export interface LocalFileSystemOptions {
@@ -70,12 +70,59 @@ export class LocalFileSystem implements FileSystem {
     return this.calls === inlineCalls ? INLINE_METHODS : undefined;
   }
 
-  async stat(path: string): Promise<FileStat> {
+  stat(path: string): Promise<FileStat> {
+    if (this.calls === inlineCalls) return settleNow(() => describe(baseName(path) || '/', statSync(this.resolveExistingNow(path))));
+    return this.statLater(path);
+  }
+
+  private async statLater(path: string): Promise<FileStat> {
     const real = await this.resolveExisting(path);
     return describe(baseName(path) || '/', await wrap(this.calls.stat(real)));
   }
 
-  async *list(path: string): AsyncIterable<FileStat> {
+  list(path: string): AsyncIterable<FileStat> {
+    return this.calls === inlineCalls ? new SyncEntries(() => this.entriesNow(path)) : this.entriesLater(path);
+  }
+
+  /**
+   * The listing with inline calls: each entry read and described synchronously
+   * as it is taken, no promise per entry (a 50,000-entry directory would
+   * otherwise cost 50,000 trips through the microtask queue).
+   */
+  private *entriesNow(path: string): Generator<FileStat> {
+    const real = this.resolveExistingNow(path);
+    const realRoot = this.knownRealRoot!;
+    const prefix = real.endsWith(nodePath.sep) ? real : real + nodePath.sep;
+    let dir: Dir;
+    try {
+      dir = opendirSync(real, { bufferSize: Math.max(32, this.statConcurrency) });
+    } catch (error) {
+      throw toFtpError(error);
+    }
+    try {
+      for (let entry = dir.readSync(); entry; entry = dir.readSync()) {
+        if (entry.name.startsWith(TEMP_PREFIX)) continue;
+        const stats = quietly(() => lstatSync(prefix + entry!.name, { throwIfNoEntry: false }));
+        const described = stats && this.listedNow(entry.name, prefix + entry.name, stats, realRoot);
+        if (described) yield described;
+      }
+    } catch (error) {
+      throw toFtpError(error);
+    } finally {
+      quietly(() => dir.closeSync());
+    }
+  }
+
+  /** An entry as listed: a link by what it leads to, or left out when that is outside the root or nowhere. */
+  private listedNow(name: string, local: string, stats: Stats, realRoot: string): FileStat | undefined {
+    if (!stats.isSymbolicLink()) return describe(name, stats);
+    return quietly(() => {
+      const real = realpathSync.native(local);
+      return inside(real, realRoot) ? describe(name, statSync(real)) : undefined;
+    });
+  }
+
+  private async *entriesLater(path: string): AsyncIterable<FileStat> {
     const real = await this.resolveExisting(path);
     const realRoot = this.knownRealRoot ?? (await this.getRealRoot());
     const dir = await wrap(this.calls.opendir(real, Math.max(32, this.statConcurrency)));
@@ -195,6 +242,18 @@ export class LocalFileSystem implements FileSystem {
     return real;
   }
 
+  /** resolveExisting, synchronously (inline calls only). */
+  private resolveExistingNow(path: string): string {
+    try {
+      const realRoot = (this.knownRealRoot ??= realpathSync.native(this.root));
+      const real = realpathSync.native(this.toLocal(realRoot, path));
+      if (!inside(real, realRoot)) throw new FtpError('not-found');
+      return real;
+    } catch (error) {
+      throw toFtpError(error);
+    }
+  }
+
   /** An entry itself (a link is not followed), in a parent that resolves inside the root. */
   private async resolveEntry(path: string): Promise<string> {
     const parent = await this.resolveExisting(parentPath(path));
@@ -232,7 +291,7 @@ export class LocalFileSystem implements FileSystem {
    */
   private async readNames(dir: Dir, names: string[]): Promise<boolean> {
     while (names.length < this.statConcurrency) {
-      const entry = this.calls === inlineCalls ? dir.readSync() : await dir.read();
+      const entry = await dir.read();
       if (!entry) return true;
       if (!entry.name.startsWith(TEMP_PREFIX)) names.push(entry.name);
     }
@@ -270,6 +329,22 @@ const INLINE_METHODS: ReadonlySet<unknown> = new Set(
   (['stat', 'read', 'delete', 'mkdir', 'rmdir', 'rename', 'setModifiedTime', 'chmod'] as const).map((name) => LocalFileSystem.prototype[name]),
 );
 
+/**
+ * Entries read as they are taken, by `for...of` (the server's listings) or by
+ * `for await` (any other consumer of FileSystem.list).
+ */
+class SyncEntries implements Iterable<FileStat>, AsyncIterable<FileStat> {
+  constructor(private readonly entries: () => Generator<FileStat>) {}
+
+  [Symbol.iterator](): Generator<FileStat> {
+    return this.entries();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<FileStat> {
+    yield* this.entries();
+  }
+}
+
 function inside(real: string, realRoot: string): boolean {
   return real === realRoot || real.startsWith(realRoot.endsWith(nodePath.sep) ? realRoot : realRoot + nodePath.sep);
 }
@@ -292,6 +367,15 @@ function toFtpError(error: unknown): unknown {
   if (isFtpError(error)) return error;
   const kind = errorKind(error);
   return kind ? new FtpError(kind, undefined, { cause: error }) : error;
+}
+
+/** A synchronous call's outcome as a promise, a Node error turned into its FtpError (no async frame, no await). */
+function settleNow<T>(call: () => T): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (error) {
+    return Promise.reject(toFtpError(error) as Error);
+  }
 }
 
 /** `promise`, with a Node error turned into its FtpError (one reaction, not an async frame: on every call). */

@@ -11,20 +11,39 @@ import { delay } from '../helpers/transfers.js';
 
 const ENTRIES = 300_000; // ~19 MB of LIST lines: more than loopback socket buffers hold
 
-/** Memory storage with a directory "/big" whose entries are made one at a time, counting how many were asked for. */
-function generatedDirectory(failAfter = Infinity): { filesystem: FileSystem; pulled: () => number } {
+/**
+ * Memory storage with a directory "/big" whose entries are made one at a time,
+ * counting how many were asked for and whether the source was closed. The
+ * source is an async generator, or (`sync`) a synchronous one, as the local
+ * disk's listing is, which the server pulls without a promise per entry.
+ */
+function generatedDirectory(failAfter = Infinity, sync = false): { filesystem: FileSystem; pulled: () => number; closed: () => boolean } {
   const memory = new MemoryFileSystem({ '/big/': null });
   const listMemory = memory.list.bind(memory);
   let pulled = 0;
-  async function* entries(): AsyncGenerator<FileStat> {
-    for (let i = 0; i < ENTRIES; i++) {
-      if (i === failAfter) throw new Error('disk went away');
-      pulled++;
-      yield { name: `entry-${i}`, type: 'file', size: i, mtime: new Date(0) };
+  let closed = false;
+  function entry(i: number): FileStat {
+    if (i === failAfter) throw new Error('disk went away');
+    pulled++;
+    return { name: `entry-${i}`, type: 'file', size: i, mtime: new Date(0) };
+  }
+  function* syncEntries(): Generator<FileStat> {
+    try {
+      for (let i = 0; i < ENTRIES; i++) yield entry(i);
+    } finally {
+      closed = true;
     }
   }
-  const filesystem: FileSystem = Object.assign(memory, { list: (path: string, ctx: FsContext) => (path === '/big' ? entries() : listMemory(path, ctx)) });
-  return { filesystem, pulled: () => pulled };
+  async function* asyncEntries(): AsyncGenerator<FileStat> {
+    try {
+      for (let i = 0; i < ENTRIES; i++) yield entry(i);
+    } finally {
+      closed = true;
+    }
+  }
+  const big = () => (sync ? Promise.resolve(syncEntries()) : asyncEntries());
+  const filesystem: FileSystem = Object.assign(memory, { list: (path: string, ctx: FsContext) => (path === '/big' ? big() : listMemory(path, ctx)) });
+  return { filesystem, pulled: () => pulled, closed: () => closed };
 }
 
 test('a listing waits for a client that does not read, then sends every line', async (t) => {
@@ -94,5 +113,17 @@ for (const rateLimited of [false, true]) {
     assert.equal(final.code, 426, final.lines.join(' | '));
     assert.equal(errors.length, 0, 'nothing is reported as a storage failure');
     assert.equal((await c.cmd('NOOP')).code, 200);
+  });
+}
+
+for (const sync of [false, true]) {
+  test(`a listing the client cuts midway closes its ${sync ? 'synchronous' : 'async'} source`, async (t) => {
+    const storage = generatedDirectory(Infinity, sync);
+    const { c, data } = await listingUnderWay(t, storage.filesystem, false);
+    await new Promise<void>((resolve) => data.once('data', () => resolve()));
+    data.resetAndDestroy();
+    assert.equal((await c.read()).code, 426);
+    assert.ok(storage.pulled() < ENTRIES, 'stopped midway');
+    assert.equal(storage.closed(), true, 'the source was told to stop (its finally ran: a directory handle closes there)');
   });
 }
