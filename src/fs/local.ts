@@ -21,7 +21,7 @@ export interface LocalFileSystemOptions {
   atomicUploads?: boolean;
   /** Read and write chunk size in bytes (loopback transfers like big chunks). */
   chunkSize?: number;
-  /** How many entries a listing stats at once. */
+  /** Entries a listing reads from the directory at once (and, with thread-pool calls, stats at once). */
   statConcurrency?: number;
   /**
    * How metadata calls (realpath, stat, open, mkdir, rename...) are made:
