@@ -25,7 +25,7 @@ export interface Environment {
   pasv: { min: number; max: number };
 }
 
-interface Launch {
+export interface Launch {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
