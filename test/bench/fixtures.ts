@@ -6,8 +6,8 @@ import { join } from 'node:path';
  * The files the cases read: a big file, directories of many entries. Building
  * a 1,000,000-entry directory takes a while, so fixtures are built once into
  * `<work>/fixtures` and reused across runs; each server gets a fresh, empty
- * root per case and the fixtures it needs are moved in for each of its runs
- * (a rename, instant) and moved back out after it.
+ * root per case and the fixtures it needs are moved in (a rename, instant)
+ * and moved back out afterwards.
  */
 export interface Fixture {
   name: string;
@@ -42,13 +42,6 @@ export function bigDirectory(entries: number): Fixture {
 
 const ROOT_PREFIX = 'root-';
 
-export interface ServerRoot {
-  path: string;
-  /** Moves the fixtures in; returns how to move them back out. */
-  lend(fixtures: readonly Fixture[]): () => void;
-  remove(): void;
-}
-
 export class FixtureStore {
   private readonly dir: string;
 
@@ -72,26 +65,19 @@ export class FixtureStore {
     writeFileSync(marker, '');
   }
 
-  /**
-   * A fresh, empty root for one server (world-traversable: the C servers switch
-   * to another uid). The fixtures move in for the server's turn (`lend`, a
-   * rename) and back out when the turn ends, so every server of a case can keep
-   * its root, and its process, between its runs.
-   */
-  root(): ServerRoot {
+  /** A fresh root (world-traversable: the C servers switch to another uid) holding the fixtures. */
+  lend(fixtures: readonly Fixture[]): { root: string; giveBack(): void } {
     const root = mkdtempSync(join(this.workDir, ROOT_PREFIX));
     chmodSync(root, 0o755);
+    for (const f of fixtures) renameSync(join(this.dir, f.name), join(root, f.name));
     return {
-      path: root,
-      lend: (fixtures) => {
-        for (const f of fixtures) renameSync(join(this.dir, f.name), join(root, f.name));
-        return () => {
-          for (const f of fixtures) {
-            if (existsSync(join(root, f.name))) renameSync(join(root, f.name), join(this.dir, f.name));
-          }
-        };
+      root,
+      giveBack: () => {
+        for (const f of fixtures) {
+          if (existsSync(join(root, f.name))) renameSync(join(root, f.name), join(this.dir, f.name));
+        }
+        rmSync(root, { recursive: true, force: true });
       },
-      remove: () => rmSync(root, { recursive: true, force: true }),
     };
   }
 

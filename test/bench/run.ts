@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CASES, CASE_GROUPS } from './cases/index.js';
 import { CaseFailure, NotApplicable, loginClient, type CaseDef } from './cases/types.js';
-import { FixtureStore, type ServerRoot } from './fixtures.js';
+import { FixtureStore } from './fixtures.js';
 import { evaluateTargets, formatNumber, renderTable, renderTargets, type Results } from './report.js';
 import { SCALES, type Scale } from './scale.js';
-import { FTP_SERVERS, RAW, RunningServer, ServerStartError, launcherFor, type Environment, type Launch, type ServerName } from './servers.js';
+import { FTP_SERVERS, RAW, RunningServer, ServerStartError, launcherFor, type Environment, type ServerName } from './servers.js';
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -137,15 +137,6 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A server taking part in a case: how to start it, its root, its process between runs. */
-interface Contender {
-  launch: Launch;
-  root: ServerRoot;
-  server: RunningServer | undefined;
-  /** Stopped taking part (failed, or nothing to measure). */
-  done: boolean;
-}
-
 async function main(): Promise<number> {
   let settings: Settings | undefined;
   try {
@@ -179,8 +170,6 @@ async function main(): Promise<number> {
     for (const fixture of fixtures) store.ensure(fixture, log);
     const setAll = (server: ServerName, note: string) => rows.forEach((row) => (results.cells[row.id]![server] = { note }));
 
-    // The servers that can run this case, each with its own root for the whole case.
-    const contenders = new Map<ServerName, Contender>();
     for (const name of servers) {
       if (name === RAW && !def.raw) continue;
       const launch = launcherFor(name, env, def.raw);
@@ -194,81 +183,62 @@ async function main(): Promise<number> {
         notes.push(`${def.id}: no certificate (openssl missing)`);
         continue;
       }
-      contenders.set(name, { launch, root: store.root(), server: undefined, done: false });
-    }
-
-    // The runs go round the servers: run 1 of each, then run 2 of each... This
-    // shared machine's speed drifts over minutes, either way; measured in turns,
-    // every server sees the same drift, instead of the first column one machine
-    // and the last another. A server keeps its process between its runs (unless
-    // the case wants a fresh one) and is idle while the others run.
-    try {
-      for (let run = 0; run < scale.runs; run++) {
-        for (const [name, contender] of contenders) {
-          if (contender.done) continue;
-          const takeBack = contender.root.lend(fixtures);
-          try {
-            if (!contender.server || def.freshServerPerRun) {
-              await contender.server?.stop();
-              contender.server = undefined;
-              contender.server = await RunningServer.start(name, contender.launch, env, contender.root.path, def.tls ? tls : undefined);
+      const lent = store.lend(fixtures);
+      let server: RunningServer | undefined;
+      try {
+        for (let run = 0; run < scale.runs; run++) {
+          if (!server || (def.freshServerPerRun && run > 0)) {
+            await server?.stop();
+            server = undefined;
+            server = await RunningServer.start(name, launch, env, lent.root, def.tls ? tls : undefined);
+          }
+          const ctx = { server, env, scale, login: () => loginClient({ server: server!, env, scale }, def.tls ?? false) };
+          if (def.warmUp && run === 0) {
+            const rounds = def.warmUp === true ? 1 : def.warmUp;
+            let done = 0;
+            while (done < rounds) {
+              const started = performance.now();
+              await def.run(ctx);
+              done++;
+              if (performance.now() - started > WARM_UP_GIVE_UP_MS) break;
             }
-            const server = contender.server;
-            const ctx = { server, env, scale, login: () => loginClient({ server, env, scale }, def.tls ?? false) };
-            if (def.warmUp && run === 0) {
-              const rounds = def.warmUp === true ? 1 : def.warmUp;
-              let done = 0;
-              while (done < rounds) {
-                const started = performance.now();
-                await def.run(ctx);
-                done++;
-                if (performance.now() - started > WARM_UP_GIVE_UP_MS) break;
-              }
-              log(`${def.id} ${name}: warmed up (${done} untimed run${done === 1 ? '' : 's'})`);
+            log(`${def.id} ${name}: warmed up (${done} untimed run${done === 1 ? '' : 's'})`);
+          }
+          const values = await def.run(ctx);
+          for (const [row, value] of Object.entries(values)) {
+            const cells = results.cells[row]!;
+            if (value instanceof NotApplicable) {
+              cells[name] = { note: 'n/a' };
+              continue;
             }
-            const values = await def.run(ctx);
-            for (const [row, value] of Object.entries(values)) {
-              const cells = results.cells[row]!;
-              if (value instanceof NotApplicable) {
-                cells[name] = { note: 'n/a' };
-                continue;
-              }
-              const cell = cells[name];
-              if (cell && 'samples' in cell) cell.samples.push(value);
-              else cells[name] = { samples: [value] };
-            }
-            log(`${def.id} ${name} run ${run + 1}/${scale.runs}: ${Object.entries(values).map(([k, v]) => `${k} ${v instanceof NotApplicable ? 'n/a' : formatNumber(v)}`).join(', ')}`);
-            if (Object.values(values).every((v) => v instanceof NotApplicable)) contender.done = true; // no use repeating
-          } catch (error) {
-            contender.done = true;
-            await contender.server?.stop();
-            contender.server = undefined;
-            if (error instanceof NotApplicable) {
-              setAll(name, 'n/a');
-              log(`${def.id} ${name}: n/a (${error.message})`);
-            } else if (error instanceof ServerStartError && !def.tls) {
-              unavailable[name] = error.message;
-              setAll(name, 'could not run');
-              log(`${name} could not run: ${error.message}`);
-            } else {
-              const message = `${def.id} ${name}: ${describeError(error)}`;
-              notes.push(message);
-              log(message);
-              for (const row of rows) {
-                const cell = results.cells[row.id]![name];
-                const note = error instanceof CaseFailure ? error.note : /timed out|idle for/.test(message) ? 'timeout' : 'failed';
-                if (!cell || ('samples' in cell && cell.samples.length < scale.runs)) results.cells[row.id]![name] = { note };
-              }
-            }
-          } finally {
-            takeBack();
+            const cell = cells[name];
+            if (cell && 'samples' in cell) cell.samples.push(value);
+            else cells[name] = { samples: [value] };
+          }
+          log(`${def.id} ${name} run ${run + 1}/${scale.runs}: ${Object.entries(values).map(([k, v]) => `${k} ${v instanceof NotApplicable ? 'n/a' : formatNumber(v)}`).join(', ')}`);
+          if (Object.values(values).every((v) => v instanceof NotApplicable)) break; // no use repeating
+        }
+      } catch (error) {
+        if (error instanceof NotApplicable) {
+          setAll(name, 'n/a');
+          log(`${def.id} ${name}: n/a (${error.message})`);
+        } else if (error instanceof ServerStartError && !def.tls) {
+          unavailable[name] = error.message;
+          setAll(name, 'could not run');
+          log(`${name} could not run: ${error.message}`);
+        } else {
+          const message = `${def.id} ${name}: ${describeError(error)}`;
+          notes.push(message);
+          log(message);
+          for (const row of rows) {
+            const cell = results.cells[row.id]![name];
+            const note = error instanceof CaseFailure ? error.note : /timed out|idle for/.test(message) ? 'timeout' : 'failed';
+            if (!cell || ('samples' in cell && cell.samples.length < scale.runs)) results.cells[row.id]![name] = { note };
           }
         }
-      }
-    } finally {
-      for (const contender of contenders.values()) {
-        await contender.server?.stop();
-        contender.root.remove();
+      } finally {
+        await server?.stop();
+        lent.giveBack();
       }
     }
   }

@@ -25,7 +25,7 @@ export interface Environment {
   pasv: { min: number; max: number };
 }
 
-export interface Launch {
+interface Launch {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
