@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { AddressInfo } from 'node:net';
 import type { FtpUser } from './auth/types.js';
 import type { FtpSession } from './session/info.js';
+import { isThenable } from './thenable.js';
 
 /** Every session event carries the session and its per-session sequence number. */
 export interface SessionEvent<U extends FtpUser = FtpUser> {
@@ -115,9 +116,7 @@ export class GuardedEmitter<E extends object> extends EventEmitter<E> {
     const guarded = function (this: unknown, ...args: unknown[]) {
       try {
         const result = original.apply(this, args);
-        if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-          (result as PromiseLike<unknown>).then(undefined, report);
-        }
+        if (isThenable(result)) result.then(undefined, report);
       } catch (error) {
         report(error);
       }

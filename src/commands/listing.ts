@@ -12,6 +12,7 @@ import { DEFAULT_MLSX_FACTS, formatFacts, mlstFeatLine } from '../protocol/mlsx.
 import { ReplyCode } from '../protocol/reply-codes.js';
 import { baseName, joinPath } from '../session/paths.js';
 import type { Session } from '../session/session.js';
+import { isThenable } from '../thenable.js';
 import { command } from './spec.js';
 
 /**
@@ -99,7 +100,7 @@ async function writeListing(session: Session, dir: string, entries: Iterable<Fil
     for (;;) {
       const next = source.next();
       // A synchronous source (the local disk's listing, an array) costs no promise per entry.
-      const step = isPromise(next) ? await next : next;
+      const step = isThenable(next) ? await next : next;
       if (step.done) {
         finished = true;
         break;
@@ -143,10 +144,6 @@ async function closeSource(source: Iterator<FileStat> | AsyncIterator<FileStat>)
   } catch {
     // the listing's own outcome is already decided
   }
-}
-
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as Promise<T>).then === 'function';
 }
 
 async function list(session: Session, command: string, path: string, format: Format, directoriesOnly: boolean): Promise<void> {

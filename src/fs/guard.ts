@@ -1,4 +1,5 @@
 import { FtpError } from '../errors.js';
+import { isThenable } from '../thenable.js';
 import type { FileSystem, FsContext } from './types.js';
 
 /** Every FileSystem method and where its context argument is. */
@@ -102,10 +103,11 @@ function callUntilAborted(target: FileSystem, method: (...args: unknown[]) => un
     // The entries of a listing (an iterable, not a promise) are not raced one
     // by one (a million of them would pay for it): listings run inside a
     // transfer, whose own race against the abort already frees the session.
-    if (!isPromise(result)) return result;
-    ctx[TRACK_CALL]?.(result);
+    if (!isThenable(result)) return result;
+    const work = result as Promise<unknown>;
+    ctx[TRACK_CALL]?.(work);
     const signal = ctx.signal;
-    return signal ? untilAborted(result, signal) : result;
+    return signal ? untilAborted(work, signal) : work;
   };
 }
 
@@ -133,8 +135,4 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
 
 function abortError(signal: AbortSignal): FtpError {
   return new FtpError('aborted', undefined, { cause: signal.reason });
-}
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof (value as Promise<unknown> | undefined)?.then === 'function';
 }

@@ -36,7 +36,7 @@ export interface MetadataCalls {
 }
 
 /** Runs a synchronous call and hands its outcome over as a promise (errors become rejections). */
-function settle<T>(call: () => T): Promise<T> {
+export function settle<T>(call: () => T): Promise<T> {
   try {
     return Promise.resolve(call());
   } catch (error) {

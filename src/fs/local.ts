@@ -8,7 +8,7 @@ import { FtpError, errorKind, isFtpError } from '../errors.js';
 import { baseName, parentPath } from '../session/paths.js';
 import { FileChunks } from './file-chunks.js';
 import { SETTLES_AT_ONCE } from './guard.js';
-import { inlineCalls, quietly, threadPoolCalls, type MetadataCalls } from './local-calls.js';
+import { inlineCalls, quietly, settle, threadPoolCalls, type MetadataCalls } from './local-calls.js';
 import type { FileStat, FileSystem, FsContext, ReadOptions, WriteOptions } from './types.js';
 
 export interface LocalFileSystemOptions {
@@ -71,7 +71,7 @@ export class LocalFileSystem implements FileSystem {
   }
 
   stat(path: string): Promise<FileStat> {
-    if (this.calls === inlineCalls) return settleNow(() => describe(baseName(path) || '/', statSync(this.resolveExistingNow(path))));
+    if (this.calls === inlineCalls) return wrap(settle(() => describe(baseName(path) || '/', statSync(this.resolveExistingNow(path)))));
     return this.statLater(path);
   }
 
@@ -367,15 +367,6 @@ function toFtpError(error: unknown): unknown {
   if (isFtpError(error)) return error;
   const kind = errorKind(error);
   return kind ? new FtpError(kind, undefined, { cause: error }) : error;
-}
-
-/** A synchronous call's outcome as a promise, a Node error turned into its FtpError (no async frame, no await). */
-function settleNow<T>(call: () => T): Promise<T> {
-  try {
-    return Promise.resolve(call());
-  } catch (error) {
-    return Promise.reject(toFtpError(error) as Error);
-  }
 }
 
 /** `promise`, with a Node error turned into its FtpError (one reaction, not an async frame: on every call). */
