@@ -23,6 +23,15 @@ export function holdUntilTurnEnds(socket: Writable): void {
 }
 
 function release(): void {
-  for (const socket of held) socket.uncork();
-  held.length = 0;
+  // Emptied first: a socket that throws while writing must not leave every
+  // later reply held (nothing would schedule the next release), nor reach
+  // the host as an uncaught exception; that socket alone is given up.
+  const sockets = held.splice(0);
+  for (const socket of sockets) {
+    try {
+      socket.uncork();
+    } catch (error) {
+      socket.destroy(error as Error);
+    }
+  }
 }

@@ -65,3 +65,27 @@ test('a socket its owner corked is left to its owner', async () => {
   sink.uncork();
   assert.deepEqual(got, ['x']);
 });
+
+test('a socket that throws when its held writes go out is destroyed alone; the others and later turns still go out', async () => {
+  const broken = new Writable({
+    write() {
+      throw new Error('write failed in place');
+    },
+    writev() {
+      throw new Error('write failed in place');
+    },
+  });
+  broken.on('error', () => undefined);
+  const { sink, got } = recorder();
+  holdUntilTurnEnds(broken);
+  broken.write('lost');
+  holdUntilTurnEnds(sink);
+  sink.write('kept');
+  await turnEnds();
+  assert.equal(broken.destroyed, true);
+  assert.deepEqual(got, ['kept']);
+  holdUntilTurnEnds(sink);
+  sink.write('next turn');
+  await turnEnds();
+  assert.deepEqual(got, ['kept', 'next turn'], 'the batching still works after the failure');
+});
